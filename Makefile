@@ -1,0 +1,53 @@
+# thriftwatch: every target sets itself up; `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Reference data (boundaries, region codes, population) is never committed: use the shared
+# copy beside the project when it exists, unless the caller already chose a folder.
+SHARED_GEO := $(abspath ../shared/data/geo)
+ifeq ($(origin THRIFTWATCH_REFDATA), undefined)
+ifneq ($(wildcard $(SHARED_GEO)/*.csv),)
+export THRIFTWATCH_REFDATA := $(SHARED_GEO)
+endif
+endif
+
+.DEFAULT_GOAL := help
+.PHONY: help install run report test lint lab lock clean
+
+help: ## List every target with a one-line description
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "thriftwatch needs Python >= 3.11 (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv with the locked dependencies and thriftwatch (editable)
+
+run: $(STAMP) ## Set up, then run the whole pipeline on data/raw and build the briefs in reports/
+	$(BIN)/thriftwatch run
+
+report: $(STAMP) ## Rebuild the HTML briefs from the processed data
+	$(BIN)/thriftwatch report
+
+test: $(STAMP) ## Set up, then run the linter and the test suite
+	$(BIN)/ruff check src tests notebooks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Lint and check formatting of the code
+	$(BIN)/ruff check src tests notebooks
+
+lab: $(STAMP) ## Start JupyterLab; the notebooks/*.py open as notebooks through jupytext
+	$(BIN)/jupyter lab --notebook-dir=.
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs uv; names no index)
+	uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+		--python-version 3.11 --no-header -o requirements.lock
+
+clean: ## Remove the virtual environment and everything the pipeline wrote
+	rm -rf $(VENV) data/processed/* reports/*.html reports/_screens

@@ -1,0 +1,124 @@
+"""Every path the project uses, in one place.
+
+No other module builds a data path by hand. Paths come from the environment at call time
+(`paths()`), so tests and notebooks can point the whole project elsewhere:
+
+- `THRIFTWATCH_DATA_DIR`: the folder holding `raw/` and `processed/` (default `<root>/data`);
+- `THRIFTWATCH_RAW_DIR`, `THRIFTWATCH_PROCESSED_DIR`: finer overrides of those two;
+- `THRIFTWATCH_REPORTS_DIR`: where the HTML briefs go (default `<root>/reports`);
+- `THRIFTWATCH_REFDATA`: reference data (boundaries, region codes, population), never committed
+  (default `<raw>/reference`, git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The project checkout (holds pyproject.toml) when installed editable from it.
+PROJ_ROOT = PACKAGE_DIR.parents[1]
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+PACKAGE_DATA_DIR = PACKAGE_DIR / "data"
+
+#: Reference files this project reads, named as in the shared reference folder.
+REFERENCE_FILES = (
+    "idn_kode_wilayah_prov_kabkota_2025.csv",
+    "idn_penduduk_luas_prov_kabkota_2024.csv",
+    "idn_kode_kemendagri_bps_kabkota.csv",
+    "idn_kabkota_kode_2022_ke_2025.csv",
+    "idn_provinsi_38_2025.geojson",
+    "idn_kabkota_514_2025.geojson",
+)
+
+#: The raw sources; each is a folder of dated snapshots under the raw directory.
+SOURCES = ("customs", "seizures", "listings")
+
+
+class ReferenceDataMissing(FileNotFoundError):
+    """Reference data is needed but the folder named by THRIFTWATCH_REFDATA lacks it."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The resolved folders of one run."""
+
+    root: Path
+    raw: Path
+    processed: Path
+    reports: Path
+    refdata: Path
+    notebooks: Path = NOTEBOOKS_DIR
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Paths:
+        """Resolve every folder from environment variables, falling back to the checkout."""
+        env = os.environ if env is None else env
+
+        def get(name: str, default: Path) -> Path:
+            value = env.get(name)
+            return Path(value).expanduser().resolve() if value else default
+
+        data = get("THRIFTWATCH_DATA_DIR", PROJ_ROOT / "data")
+        raw = get("THRIFTWATCH_RAW_DIR", data / "raw")
+        return cls(
+            root=PROJ_ROOT,
+            raw=raw,
+            processed=get("THRIFTWATCH_PROCESSED_DIR", data / "processed"),
+            reports=get("THRIFTWATCH_REPORTS_DIR", PROJ_ROOT / "reports"),
+            refdata=get("THRIFTWATCH_REFDATA", raw / "reference"),
+        )
+
+    # Layout below the processed folder (see ARCHITECTURE.md).
+    @property
+    def clean(self) -> Path:
+        """Clean tables, one parquet per source."""
+        return self.processed / "clean"
+
+    @property
+    def rejected(self) -> Path:
+        """Quarantined rows, one parquet per source, each row with its reason."""
+        return self.processed / "rejected"
+
+    @property
+    def marts(self) -> Path:
+        """Analysis tables the notebooks and briefs read."""
+        return self.processed / "marts"
+
+    @property
+    def executed_notebooks(self) -> Path:
+        """Executed copies of the notebooks behind each brief, for inspection."""
+        return self.processed / "notebooks"
+
+    @property
+    def manifest(self) -> Path:
+        """The run manifest: inputs, outputs, timings and versions."""
+        return self.processed / "manifest.json"
+
+    def source_dir(self, source: str) -> Path:
+        """The folder of dated snapshots of one raw source."""
+        if source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}; expected one of {SOURCES}")
+        return self.raw / source
+
+    def reference_file(self, name: str) -> Path:
+        """A reference file, or a `ReferenceDataMissing` saying how to provide it."""
+        path = self.refdata / name
+        if not path.is_file():
+            raise ReferenceDataMissing(
+                f"reference file {name} not found in {self.refdata}.\n"
+                "Reference data (boundaries, region codes, population) is not committed. "
+                "Point THRIFTWATCH_REFDATA at a folder holding these files:\n  "
+                + "\n  ".join(REFERENCE_FILES)
+                + "\n(in a checkout beside the shared folder, `make run` and `make test` "
+                "use ../shared/data/geo automatically)."
+            )
+        return path
+
+
+def paths() -> Paths:
+    """The project's folders as the current environment sets them."""
+    return Paths.from_env()

@@ -1,0 +1,120 @@
+"""What every loader returns, and the quarantine mechanics they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dataframely as dy
+import polars as pl
+
+#: Row bookkeeping columns every loader adds to the raw frame.
+ROW = "source_row"
+FILE = "source_file"
+REASON = "reason"
+
+#: The quarantine table's fixed shape: one row per rejected raw row, for every source.
+REJECTED_SCHEMA = pl.Schema(
+    {FILE: pl.String, ROW: pl.UInt32, REASON: pl.String, "raw": pl.String}
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A loaded file: clean rows, quarantined rows with their reason, and the row accounting.
+
+    Always `n_raw == clean.height + rejected.height + n_duplicates`; the constructor checks it.
+    """
+
+    clean: pl.DataFrame
+    rejected: pl.DataFrame
+    n_raw: int
+    n_duplicates: int
+    path: Path | None = None
+    info: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        total = self.clean.height + self.rejected.height + self.n_duplicates
+        if total != self.n_raw:
+            raise RuntimeError(
+                f"row accounting broken for {self.path}: {self.n_raw} raw rows but "
+                f"{self.clean.height} clean + {self.rejected.height} rejected + "
+                f"{self.n_duplicates} duplicates = {total}"
+            )
+
+    def summary(self) -> dict[str, object]:
+        """The row accounting as a plain dict (for the manifest and the run summary)."""
+        return {
+            "file": str(self.path) if self.path else None,
+            "n_raw": self.n_raw,
+            "clean": self.clean.height,
+            "rejected": self.rejected.height,
+            "duplicates": self.n_duplicates,
+            **self.info,
+        }
+
+
+def number_rows(raw: pl.DataFrame, path: Path) -> pl.DataFrame:
+    """Add the file name and the 1-based data row number (1 = first row after the header)."""
+    return raw.with_columns(
+        pl.lit(path.name).alias(FILE),
+        pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias(ROW),
+    )
+
+
+def mark_duplicates(raw: pl.DataFrame, columns: list[str]) -> pl.Series:
+    """True for every row that repeats an earlier row exactly in `columns`."""
+    return ~raw.select(pl.struct(columns).is_first_distinct()).to_series()
+
+
+def rejected_rows(raw: pl.DataFrame, raw_columns: list[str]) -> pl.DataFrame:
+    """Raw rows with a reason, in the quarantine shape (the raw cells as one JSON text)."""
+    return raw.select(
+        pl.col(FILE),
+        pl.col(ROW),
+        pl.col(REASON),
+        pl.struct(raw_columns).struct.json_encode().alias("raw"),
+    ).cast(REJECTED_SCHEMA)  # type: ignore[arg-type]
+
+
+def rule_reasons(
+    schema: type[dy.Schema], failure: dy.FailureInfo, messages: dict[str, str]
+) -> pl.DataFrame:
+    """One readable reason per failing row of a dataframely filter, keyed by `source_row`.
+
+    Column rules read `column: check` (e.g. `net_weight_kg: min`); schema-level rules use the
+    message given for them in `messages`, else their name.
+    """
+    details = failure.details()
+    rules = [c for c in details.columns if c not in schema.column_names()]
+    if details.is_empty() or not rules:
+        return pl.DataFrame(schema={ROW: pl.UInt32, REASON: pl.String})
+
+    def label(rule: str) -> str:
+        if rule in messages:
+            return messages[rule]
+        column, _, check = rule.partition("|")
+        return {
+            "min": f"{column} below its minimum",
+            "max": f"{column} above its maximum",
+            "nullability": f"{column} missing",
+            "regex": f"{column} malformed",
+        }.get(check, f"{column}: {check}" if check else column)
+
+    return details.select(
+        pl.col(ROW),
+        pl.concat_str(
+            [pl.when(pl.col(r) == "invalid").then(pl.lit(label(r))) for r in rules],
+            separator="; ",
+            ignore_nulls=True,
+        ).alias(REASON),
+    )
+
+
+def first_problem(*checks: tuple[pl.Expr, str | pl.Expr]) -> pl.Expr:
+    """The reason of the first failing check, or null: `(condition_that_is_a_problem, reason)`."""
+    expr: pl.Expr = pl.lit(None, dtype=pl.String)
+    for condition, reason in reversed(checks):
+        message = pl.lit(reason) if isinstance(reason, str) else reason
+        expr = pl.when(condition).then(message).otherwise(expr)
+    return expr
