@@ -132,3 +132,17 @@ def mirror_gap(customs: pl.DataFrame) -> pl.DataFrame:
         .sort("hs6", "year", "partner_iso3")
     )
 
+
+
+def gap_cell(gap: pl.DataFrame, partner_iso3: str, year: int) -> dict[str, object]:
+    """One partner-year of the mirror gap as a plain dict (empty dict when absent)."""
+    rows = gap.filter((pl.col("partner_iso3") == partner_iso3) & (pl.col("year") == year))
+    return rows.row(0, named=True) if rows.height else {}
+
+
+def latest_comparable_year(gap: pl.DataFrame, partner_iso3: str) -> int | None:
+    """The most recent year in which both sides give a weight for this partner."""
+    years = gap.filter(
+        (pl.col("partner_iso3") == partner_iso3) & (pl.col("coverage_kg") == "both")
+    )["year"]
+    return None if years.is_empty() else int(years.max())  # type: ignore[arg-type]

@@ -1,0 +1,135 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+#   title: Worn clothing imports - what partners report and what Indonesia records
+# ---
+
+# %% tags=["parameters"]
+# Parameters: papermill sets them for a brief; the defaults suit interactive use.
+# processed_dir: folder of processed data (None: the one the THRIFTWATCH_* variables name);
+# partner: ISO3 code of the partner in the headline and the first figure.
+processed_dir = None
+partner = "MYS"
+run_id = "interactive"
+
+# %%
+from IPython.display import Markdown, display
+
+from thriftwatch import catalog, figures, trade
+from thriftwatch.figures import tonnes, usd
+
+figures.use_notebook_renderer()
+gap = catalog.load("mirror_gap", processed_dir)
+annual = catalog.load("trade_figures", processed_dir)
+files = catalog.load("customs_files", processed_dir)
+
+year = trade.latest_comparable_year(gap, partner)
+cell = trade.gap_cell(gap, partner, year)
+world = trade.gap_cell(gap, "WLD", year)
+
+# %% [markdown]
+# # Worn clothing imports: what partners report and what Indonesia records
+
+# %%
+display(
+    Markdown(
+        f"**{cell['partner_name']} reports {tonnes(cell['mirror_kg'])} of worn clothing "
+        f"(HS 6309) exported to Indonesia in {year}; BPS records {tonnes(cell['reported_kg'])} "
+        f"imported from {cell['partner_name']}** — a recorded share of "
+        f"{cell['reported_kg'] / cell['mirror_kg']:.4%}. For all partners together BPS recorded "
+        f"{tonnes(world.get('reported_kg'))} ({usd(world.get('reported_usd'))} CIF) that year.\n\n"
+        "Importing used clothing is banned (Permendag 51/2015; Permendag 18/2021 as amended by "
+        "40/2022), so almost none of what partners ship appears in Indonesia's import records: "
+        "the difference is the order of magnitude of the smuggled trade, not a statistical "
+        "discrepancy."
+    )
+)
+
+# %% [markdown]
+# ## The gap, year by year
+#
+# Mirror statistics compare what exporting countries report shipping to Indonesia with what
+# Indonesia reports receiving from them. Small differences are normal (timing, valuation,
+# classification); a factor of thousands is not.
+
+# %%
+figures.mirror_vs_reported_by_year(gap, partner)
+
+# %% [markdown]
+# ## Every partner with a figure
+
+# %%
+figures.mirror_vs_reported_by_partner(gap, year)
+
+# %%
+shown = gap.filter(
+    (gap["year"] == year) & (gap["partner_kind"] == "country") & (gap["coverage_kg"] == "both")
+).sort("mirror_kg", descending=True)
+figures.table(
+    shown,
+    {
+        "partner_name": "Partner",
+        "mirror_kg": "Partner reports",
+        "reported_kg": "BPS records",
+        "gap_kg": "Gap",
+        "ratio_kg": "Ratio",
+    },
+    caption=f"Worn clothing (HS 6309) to Indonesia, {year}: partners with both figures",
+    note=figures.source_note(shown["mirror_source"].to_list() + shown["reported_source"].to_list())
+    + " Ratio: partner-reported weight divided by BPS-recorded weight.",
+    formats={
+        "mirror_kg": tonnes,
+        "reported_kg": tonnes,
+        "gap_kg": tonnes,
+        "ratio_kg": figures.times,
+    },
+    numeric=("mirror_kg", "reported_kg", "gap_kg", "ratio_kg"),
+)
+
+# %% [markdown]
+# ## What BPS records
+#
+# Recorded imports are legal entries only (personal effects, household moves, diplomatic
+# cargo). Different outlets quote slightly different figures for the same year; the whiskers
+# show that spread.
+
+# %%
+figures.recorded_imports_by_year(annual)
+
+# %% [markdown]
+# ## About these figures
+#
+# - Every figure is a **news quote** of official statistics (BPS, ITC Trade Map, UN Comtrade),
+#   compiled by hand with its source page; none was read from an official table. Check them
+#   against BPS "Impor menurut HS 8 digit" and direct UN Comtrade extracts before citing.
+# - The mirror weights were quoted by the Indonesian Textile Association (API), an interested
+#   party, from ITC Trade Map; they come without values, so the gap is measured in tonnes.
+# - BPS import values are CIF; partner export values would be FOB. No valuation adjustment is
+#   needed for weights.
+# - A partner or year without a figure on one side is shown as missing, never as a zero gap.
+
+# %%
+accounting = files.select(
+    "file", "n_raw", "clean", "rejected", "duplicates"
+).sort("file")
+figures.table(
+    accounting,
+    {
+        "file": "Raw file",
+        "n_raw": "Rows",
+        "clean": "Clean",
+        "rejected": "Quarantined",
+        "duplicates": "Duplicates",
+    },
+    caption="Trade facts read for this brief",
+    note=f"Run {run_id}. Quarantined rows keep their raw text and reason in "
+    "data/processed/rejected/customs.parquet.",
+    numeric=("n_raw", "clean", "rejected", "duplicates"),
+)

@@ -1,0 +1,80 @@
+"""Dataset names mapped to files, so notebooks say `load("mirror_gap")`, never a path.
+
+Writes go through `save`, which writes a temporary file and renames it: a reader never sees a
+half-written table.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import polars as pl
+
+from thriftwatch.config import Paths, paths
+
+#: name -> (folder below data/processed, file name, what it holds)
+DATASETS: dict[str, tuple[str, str, str]] = {
+    "customs_clean": ("clean", "customs.parquet", "HS 6309 trade figures, clean schema"),
+    "customs_rejected": ("rejected", "customs.parquet", "quarantined trade rows with reasons"),
+    "customs_files": ("clean", "customs_files.parquet", "row accounting per raw trade file"),
+    "trade_figures": ("marts", "trade_figures.parquet", "one preferred figure per trade cell"),
+    "mirror_gap": ("marts", "mirror_gap.parquet", "partner-reported vs BPS-reported flows"),
+}
+
+
+def _processed(where: Paths | str | Path | None) -> Path:
+    if where is None:
+        return paths().processed
+    if isinstance(where, Paths):
+        return where.processed
+    return Path(where)
+
+
+def path(name: str, where: Paths | str | Path | None = None) -> Path:
+    """The file of a named dataset; `where` is a `Paths`, a processed folder, or None for
+    the folder the environment names."""
+    if name not in DATASETS:
+        raise KeyError(f"unknown dataset {name!r}; known: {', '.join(sorted(DATASETS))}")
+    folder, file, _ = DATASETS[name]
+    return _processed(where) / folder / file
+
+
+def load(name: str, where: Paths | str | Path | None = None) -> pl.DataFrame:
+    """Read a named dataset that the pipeline wrote."""
+    file = path(name, where)
+    if not file.is_file():
+        raise FileNotFoundError(f"{file} does not exist yet: run `thriftwatch run` first")
+    return pl.read_parquet(file)
+
+
+def write_atomic(target: Path, data: bytes) -> Path:
+    """Write bytes to `target` through a temporary file in the same folder and a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def save(df: pl.DataFrame, name: str, where: Paths) -> Path:
+    """Write a named dataset atomically as parquet."""
+    target = path(name, where)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        df.write_parquet(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,132 @@
+"""The `thriftwatch` command: `run` the whole pipeline, or rebuild the `report`s."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from thriftwatch import pipeline
+from thriftwatch.config import ReferenceDataMissing, paths
+from thriftwatch.errors import DataError
+from thriftwatch.report import BRIEFS, BriefError
+from thriftwatch.steps import StepResult
+
+app = typer.Typer(
+    help="thriftwatch: measure and publish the illegal trade in imported used clothing.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+BriefOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--brief",
+        help=f"Build only this brief (repeatable). Known: {', '.join(BRIEFS)}.",
+    ),
+]
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _listener(progress: Progress) -> pipeline.Listener:
+    tasks: dict[str, int] = {}
+
+    def listen(label: str, event: str, _: StepResult | None) -> None:
+        if event == "start":
+            tasks[label] = progress.add_task(label, total=1)
+        else:
+            progress.update(tasks[label], completed=1)
+
+    return listen
+
+
+def _summary(result: pipeline.RunResult) -> Table:
+    table = Table(title=f"run {result.run_id}", title_justify="left")
+    table.add_column("step")
+    table.add_column("seconds", justify="right")
+    table.add_column("outputs")
+    for step in result.results:
+        outs = ", ".join(
+            f"{p.parent.name}/{p.name} ({rows:,} rows)" if rows is not None else p.name
+            for p, rows in step.outputs.items()
+        )
+        table.add_row(step.name, f"{result.seconds[step.name]:.1f}", outs)
+    return table
+
+
+def _files_table(result: pipeline.RunResult) -> Table | None:
+    customs = next((s for s in result.results if s.name == "customs"), None)
+    if customs is None:
+        return None
+    table = Table(title="rows per raw file (raw = clean + quarantined + duplicates)",
+                  title_justify="left")
+    for column in ("file", "raw", "clean", "quarantined", "duplicates"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    for row in customs.details["files"]:  # type: ignore[union-attr]
+        table.add_row(
+            str(row["file"]), str(row["n_raw"]), str(row["clean"]), str(row["rejected"]),
+            str(row["duplicates"]),
+        )
+    return table
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(code=1)
+
+
+@app.command()
+def run(brief: BriefOption = None) -> None:
+    """Run the whole pipeline: raw snapshots -> processed tables -> notebooks -> HTML briefs."""
+    where = paths()
+    start = time.perf_counter()
+    try:
+        with _progress() as progress:
+            result = pipeline.run(where, brief, listener=_listener(progress))
+    except (DataError, BriefError, ReferenceDataMissing, FileNotFoundError, ValueError) as exc:
+        raise _fail(exc) from exc
+    console.print(_summary(result))
+    if (files := _files_table(result)) is not None:
+        console.print(files)
+    console.print(
+        f"manifest: {result.manifest}\nbriefs: {where.reports}\n"
+        f"done in {time.perf_counter() - start:.1f} s"
+    )
+
+
+@app.command()
+def report(brief: BriefOption = None) -> None:
+    """Rebuild the HTML briefs from the processed data of the last run."""
+    where = paths()
+    result = pipeline.RunResult(run_id="report-only")
+    if where.manifest.is_file():
+        import json
+
+        result.run_id = json.loads(where.manifest.read_text()).get("run_id", result.run_id)
+    try:
+        with _progress() as progress:
+            pipeline.build_briefs(
+                where, brief, run_id=result.run_id, result=result, listener=_listener(progress)
+            )
+    except (BriefError, FileNotFoundError, ValueError) as exc:
+        raise _fail(exc) from exc
+    console.print(_summary(result))
+
+
+def main() -> None:
+    """Entry point of the `thriftwatch` script."""
+    app()

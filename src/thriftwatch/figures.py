@@ -1,0 +1,318 @@
+"""Figures and tables for notebooks and briefs: one plotly theme, every figure with its unit in
+the title and its source under the plot, every table escaped and captioned."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from urllib.parse import urlparse
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.io.base_renderers import MimetypeRenderer
+from plotly.offline import get_plotlyjs
+import polars as pl
+
+MIRROR = "#b2182b"  # partner-reported exports
+REPORTED = "#2166ac"  # Indonesia-reported imports
+GREY = "#6b6b6b"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+pio.templates["thriftwatch"] = go.layout.Template(
+    layout=go.Layout(
+        font={"family": FONT, "size": 13, "color": "#222"},
+        title={"x": 0, "xanchor": "left", "font": {"size": 16}},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        xaxis={"showgrid": False, "linecolor": "#999", "ticks": "outside"},
+        yaxis={"gridcolor": "#e5e5e5", "zeroline": False},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        margin={"l": 70, "r": 60, "t": 100, "b": 110},
+        colorway=[MIRROR, REPORTED, "#4d9221", "#e08214", "#542788", GREY],
+    )
+)
+
+
+class OfflineHtmlRenderer(MimetypeRenderer):
+    """Figures as `text/html` that draw with no network: plotly.js is inlined once, when the
+    renderer is activated, and no figure asks a CDN for plotly.js or MathJax.
+
+    plotly's own `notebook` renderer adds a MathJax `<script src>` from a CDN to every figure,
+    which a brief opened offline cannot load.
+    """
+
+    def activate(self) -> None:
+        from IPython.display import display_html
+
+        display_html(
+            "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
+            f'<script type="text/javascript">{get_plotlyjs()}</script>',
+            raw=True,
+        )
+
+    def to_mimebundle(self, fig_dict: dict) -> dict[str, str]:
+        page = pio.to_html(
+            fig_dict,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            full_html=False,
+            default_width="100%",
+            default_height=525,
+            validate=False,
+            config={"displaylogo": False, "responsive": True},
+        )
+        return {"text/html": page}
+
+
+pio.renderers["thriftwatch"] = OfflineHtmlRenderer()
+
+
+def use_notebook_renderer() -> None:
+    """Render figures for notebooks that become HTML briefs (see `OfflineHtmlRenderer`)."""
+    pio.renderers.default = "thriftwatch"
+    pio.templates.default = "plotly_white+thriftwatch"
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers as people read them
+
+
+def tonnes(kg: float | None) -> str:
+    """A weight for prose: `24,544 t`, `1.65 t`, `41 kg`; `n/a` when unknown."""
+    if kg is None:
+        return "n/a"
+    t = kg / 1000
+    if t >= 100:
+        return f"{t:,.0f} t"
+    if t >= 1:
+        return f"{t:,.2f} t".replace(".00 t", " t")
+    return f"{kg:,.0f} kg"
+
+
+def usd(value: float | None) -> str:
+    """A dollar amount for prose: `USD 272,146`, `USD 1.5 million`; `n/a` when unknown."""
+    if value is None:
+        return "n/a"
+    if value >= 1e6:
+        return f"USD {value / 1e6:,.1f} million"
+    return f"USD {value:,.0f}"
+
+
+def times(ratio: float | None) -> str:
+    """A ratio for prose: `14,875×`; `n/a` when unknown."""
+    return "n/a" if ratio is None else f"{ratio:,.0f}×"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources
+
+
+def _site(url: str) -> str:
+    host = urlparse(url).netloc or url
+    return host.removeprefix("www.").removeprefix("m.").removeprefix("amp.")
+
+
+def source_note(sources: Iterable[str | None], *, prefix: str = "Source") -> str:
+    """`Source: a.com, b.com` from the URLs of the rows a figure shows (sorted, unique)."""
+    sites = sorted({_site(s) for s in sources if s})
+    return f"{prefix}: news reports quoting official statistics ({', '.join(sites)})."
+
+
+def _with_source(fig: go.Figure, note: str) -> go.Figure:
+    """Put the source under the plot, so it travels with the figure wherever it is copied."""
+    fig.add_annotation(
+        text="<br>".join(html.escape(line) for line in textwrap.wrap(note, 150)),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-60,  # pixels below the plot area, under the axis title
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"size": 11, "color": GREY},
+    )
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+def mirror_vs_reported_by_year(gap: pl.DataFrame, partner_iso3: str) -> go.Figure:
+    """Grouped bars per year: what the partner reports exporting to Indonesia and what BPS
+    records importing from it, in tonnes on a log axis (the two differ by orders of
+    magnitude). Years with only one side show only that bar."""
+    rows = gap.filter(
+        (pl.col("partner_iso3") == partner_iso3)
+        & (pl.col("mirror_kg").is_not_null() | pl.col("reported_kg").is_not_null())
+    ).sort("year")
+    name = rows["partner_name"].drop_nulls().first() if rows.height else partner_iso3
+    years = rows["year"].cast(pl.String).to_list()
+    fig = go.Figure()
+    for column, label, colour in (
+        ("mirror_kg", f"{name} reports exporting to Indonesia", MIRROR),
+        ("reported_kg", f"BPS records importing from {name}", REPORTED),
+    ):
+        kg = rows[column]
+        fig.add_bar(
+            x=years,
+            y=(kg / 1000).to_list(),
+            name=label,
+            marker_color=colour,
+            text=[tonnes(v) for v in kg.to_list()],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{text}<extra>" + html.escape(label) + "</extra>",
+        )
+    fig.update_layout(
+        title=f"Worn clothing (HS 6309), {name} → Indonesia: mirror vs recorded, tonnes",
+        barmode="group",
+        yaxis={"type": "log", "title": "tonnes (log scale)", "dtick": 1},
+        xaxis={"title": None, "type": "category"},
+    )
+    return _with_source(
+        fig,
+        source_note(rows["mirror_source"].to_list() + rows["reported_source"].to_list())
+        + " Mirror: ITC Trade Map weights quoted by the Indonesian Textile Association (API).",
+    )
+
+
+def mirror_vs_reported_by_partner(gap: pl.DataFrame, year: int) -> go.Figure:
+    """Horizontal grouped bars for one year, one pair per partner country with either side,
+    in tonnes on a log axis; transit hubs are marked."""
+    rows = (
+        gap.filter(
+            (pl.col("year") == year)
+            & (pl.col("partner_kind") == "country")
+            & (pl.col("mirror_kg").is_not_null() | pl.col("reported_kg").is_not_null())
+        )
+        .with_columns(
+            label=pl.when(pl.col("transit_hub"))
+            .then(pl.format("{} (transit hub)", pl.col("partner_name")))
+            .otherwise(pl.col("partner_name"))
+        )
+        .sort(pl.max_horizontal("mirror_kg", "reported_kg"), descending=False)
+    )
+    fig = go.Figure()
+    for column, label, colour in (
+        ("mirror_kg", "Partner reports exporting to Indonesia", MIRROR),
+        ("reported_kg", "BPS records importing from the partner", REPORTED),
+    ):
+        kg = rows[column]
+        fig.add_bar(
+            y=rows["label"].to_list(),
+            x=(kg / 1000).to_list(),
+            name=label,
+            orientation="h",
+            marker_color=colour,
+            text=[tonnes(v) if v is not None else "no figure" for v in kg.to_list()],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra>" + html.escape(label) + "</extra>",
+        )
+    fig.update_layout(
+        title=f"Worn clothing (HS 6309) to Indonesia in {year}, by partner: tonnes",
+        barmode="group",
+        xaxis={"type": "log", "title": "tonnes (log scale)", "showgrid": True,
+               "gridcolor": "#e5e5e5", "dtick": 1},
+        yaxis={"title": None, "gridcolor": "rgba(0,0,0,0)"},
+        height=140 + 48 * max(rows.height, 1),
+    )
+    return _with_source(
+        fig,
+        source_note(rows["mirror_source"].to_list() + rows["reported_source"].to_list())
+        + " 'no figure': that side was not found in any source, which is not a zero.",
+    )
+
+
+def recorded_imports_by_year(figures: pl.DataFrame) -> go.Figure:
+    """BPS-recorded imports of HS 6309 from all partners per year, in tonnes, with whiskers
+    spanning what different sources quoted for the same year; years without a figure are
+    labelled as gaps, not drawn as zero."""
+    rows = figures.filter(
+        (pl.col("reporter_iso3") == "IDN")
+        & (pl.col("partner_iso3") == "WLD")
+        & (pl.col("flow") == "import")
+    ).sort("year")
+    first, last = rows["year"].min(), rows["year"].max()
+    present = set(rows["year"].to_list())
+    missing = [y for y in range(first, last + 1) if y not in present] if rows.height else []
+    kg = rows["net_weight_kg"]
+    fig = go.Figure()
+    fig.add_bar(
+        x=rows["year"].to_list(),
+        y=(kg / 1000).to_list(),
+        name="BPS-recorded imports",
+        marker_color=REPORTED,
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": ((rows["kg_max"] - kg) / 1000).to_list(),
+            "arrayminus": ((kg - rows["kg_min"]) / 1000).to_list(),
+            "color": GREY,
+        },
+        customdata=[[tonnes(v), usd(u)] for v, u in zip(kg, rows["value_usd"], strict=True)],
+        hovertemplate="%{x}: %{customdata[0]}, %{customdata[1]} CIF<extra></extra>",
+    )
+    no_weight = rows.filter(pl.col("net_weight_kg").is_null())["year"].to_list()
+    for year, label in [(y, "no figure") for y in missing] + [(y, "value only") for y in no_weight]:
+        fig.add_annotation(x=year, y=0, yref="paper", text=label, showarrow=False,
+                           yanchor="bottom", font={"size": 10, "color": GREY}, textangle=-90)
+    fig.update_layout(
+        title="Worn clothing (HS 6309) imports recorded by BPS, all partners: tonnes per year",
+        yaxis={"type": "log", "title": "tonnes (log scale)", "dtick": 1},
+        xaxis={"title": None, "dtick": 1},
+        showlegend=False,
+    )
+    return _with_source(
+        fig,
+        source_note(rows["source"].to_list())
+        + " Whiskers: range of the figures different sources quote for that year.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+class Table:
+    """An HTML table for notebooks and briefs; every cell is escaped."""
+
+    def __init__(self, html_text: str) -> None:
+        self.html = html_text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def table(
+    df: pl.DataFrame,
+    columns: dict[str, str],
+    *,
+    caption: str,
+    note: str | None = None,
+    formats: dict[str, Callable[[object], str]] | None = None,
+    numeric: Sequence[str] = (),
+) -> Table:
+    """An escaped HTML table of `columns` (name -> header) with a caption and a source note."""
+    formats = formats or {}
+    num = ' class="num"'
+    head = "".join(
+        f"<th{num if name in numeric else ''}>{html.escape(label)}</th>"
+        for name, label in columns.items()
+    )
+    body = []
+    for row in df.select(list(columns)).iter_rows(named=True):
+        cells = []
+        for name, value in row.items():
+            text = formats[name](value) if name in formats else ("" if value is None else value)
+            cells.append(f"<td{num if name in numeric else ''}>{html.escape(str(text))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    foot = f'<p class="tw-note">{html.escape(note)}</p>' if note else ""
+    return Table(
+        f'<figure class="tw-table"><table><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{foot}</figure>"
+    )

@@ -1,0 +1,164 @@
+"""The whole run: raw snapshots -> clean tables -> marts -> briefs, then the manifest.
+
+`run()` executes the steps in order, times each, and writes `data/processed/manifest.json`
+(inputs with sha256, outputs with row counts, step timings, package versions) atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from thriftwatch import __version__, steps
+from thriftwatch.catalog import write_atomic
+from thriftwatch.config import REFERENCE_FILES, Paths
+from thriftwatch.snapshots import data_files, newest_snapshot, sha256
+from thriftwatch.steps import StepResult
+
+#: Packages whose versions go into the manifest.
+RECORDED_PACKAGES = (
+    "polars", "pyarrow", "dataframely", "plotly", "geopandas", "statsmodels",
+    "papermill", "nbconvert", "jupytext", "ipykernel", "typer", "rich",
+)
+
+#: Called as (step label, "start" | "done", result or None).
+Listener = Callable[[str, str, StepResult | None], None]
+
+
+@dataclass
+class RunResult:
+    """What a run did: its id, the step results in order, timings and the manifest path."""
+
+    run_id: str
+    results: list[StepResult] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    manifest: Path | None = None
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that shape the results."""
+    found = {}
+    for name in RECORDED_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def raw_inputs(where: Paths) -> list[Path]:
+    """Data files of the newest snapshot of every raw source."""
+    files: list[Path] = []
+    for source in ("customs", "seizures", "listings"):
+        snapshot = newest_snapshot(where.source_dir(source))
+        if snapshot is not None:
+            files += data_files(snapshot)
+    return files
+
+
+def make_run_id(inputs: Sequence[Path], now: dt.datetime) -> str:
+    """`<UTC time>-<8 hex of the inputs' hashes>`: sortable, and equal inputs share a suffix."""
+    digest = hashlib.sha256("".join(sha256(p) for p in inputs).encode()).hexdigest()[:8]
+    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{digest}"
+
+
+def _relative(path: Path, where: Paths) -> str:
+    for base in (where.processed, where.reports, where.raw, where.root):
+        if path.is_relative_to(base):
+            return str(path.relative_to(base.parent))
+    return str(path)
+
+
+def _timed(
+    label: str,
+    job: Callable[[], StepResult],
+    result: RunResult,
+    listener: Listener | None,
+) -> StepResult:
+    if listener:
+        listener(label, "start", None)
+    start = time.perf_counter()
+    step = job()
+    result.seconds[label] = round(time.perf_counter() - start, 3)
+    result.results.append(step)
+    if listener:
+        listener(label, "done", step)
+    return step
+
+
+def build_briefs(
+    where: Paths,
+    names: Sequence[str] | None,
+    *,
+    run_id: str,
+    result: RunResult,
+    listener: Listener | None = None,
+) -> None:
+    """Build the named briefs (all when None) into `where.reports`."""
+    for name in steps.briefs.select(names):
+        job = partial(steps.briefs.run_one, where, name, run_id=run_id, version=__version__)
+        _timed(f"brief {name}", job, result, listener)
+
+
+def manifest(where: Paths, result: RunResult, started: dt.datetime, inputs: list[Path]) -> dict:
+    """The run manifest as a JSON-ready dict."""
+    outputs = {}
+    for step in result.results:
+        for path, rows in step.outputs.items():
+            outputs[_relative(path, where)] = {
+                "rows": rows,
+                "bytes": path.stat().st_size,
+                "sha256": sha256(path),
+                "step": step.name,
+            }
+    customs = next((s for s in result.results if s.name == "customs"), None)
+    return {
+        "run_id": result.run_id,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seconds_total": round(sum(result.seconds.values()), 3),
+        "thriftwatch": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "packages": package_versions(),
+        "inputs": [
+            {"path": _relative(p, where), "bytes": p.stat().st_size, "sha256": sha256(p)}
+            for p in inputs
+        ],
+        "outputs": outputs,
+        "steps": [{"name": k, "seconds": v} for k, v in result.seconds.items()],
+        "loaders": {"customs": customs.details.get("files", []) if customs else []},
+        "reference": {
+            "folder": str(where.refdata),
+            "present": all((where.refdata / f).is_file() for f in REFERENCE_FILES),
+        },
+    }
+
+
+def run(
+    where: Paths,
+    briefs: Sequence[str] | None = None,
+    *,
+    listener: Listener | None = None,
+) -> RunResult:
+    """Run every step on the newest raw snapshots, build the briefs, write the manifest."""
+    started = dt.datetime.now(dt.UTC)
+    inputs = raw_inputs(where)
+    result = RunResult(run_id=make_run_id(inputs, started))
+    for name, module in steps.DATA_STEPS:
+        _timed(name, partial(module.run, where), result, listener)
+    build_briefs(where, briefs, run_id=result.run_id, result=result, listener=listener)
+    document = manifest(where, result, started, inputs)
+    result.manifest = write_atomic(
+        where.manifest, (json.dumps(document, indent=2, default=str) + "\n").encode()
+    )
+    return result

@@ -1,0 +1,43 @@
+"""Raw snapshots: every source is a folder of dated copies, `raw/<source>/<YYYY-MM-DD>/`,
+each file with its `<file>.meta.yml` provenance. A refresh adds a folder and never
+overwrites one; the pipeline reads the newest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+#: File types a loader can read; `.meta.yml` and notes such as SOURCES.md are not data.
+DATA_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")
+
+
+def _snapshot_date(folder: Path) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(folder.name)
+    except ValueError:
+        return None
+
+
+def newest_snapshot(source_dir: Path) -> Path | None:
+    """The most recent dated snapshot folder of a source, or None when it has none."""
+    if not source_dir.is_dir():
+        return None
+    dated = [(d, f) for f in source_dir.iterdir() if f.is_dir() and (d := _snapshot_date(f))]
+    return max(dated)[1] if dated else None
+
+
+def data_files(snapshot: Path) -> list[Path]:
+    """The data files of a snapshot folder, sorted by name."""
+    return sorted(
+        f for f in snapshot.iterdir() if f.is_file() and f.suffix.lower() in DATA_SUFFIXES
+    )
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
