@@ -35,12 +35,14 @@ run: $(STAMP) ## Set up, then run the whole pipeline on data/raw and build the b
 report: $(STAMP) ## Rebuild the HTML briefs from the processed data
 	$(BIN)/thriftwatch report
 
-test: $(STAMP) ## Set up, then run the linter and the test suite
+test: $(STAMP) ## Set up, then run the linter, the format check and the test suite
 	$(BIN)/ruff check src tests notebooks
+	$(BIN)/ruff format --check src tests notebooks
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## Lint and check formatting of the code
+lint: $(STAMP) ## Lint the code and fix its formatting
 	$(BIN)/ruff check src tests notebooks
+	$(BIN)/ruff format src tests notebooks
 
 lab: $(STAMP) ## Start JupyterLab; the notebooks/*.py open as notebooks through jupytext
 	$(BIN)/jupyter lab --notebook-dir=.

@@ -116,9 +116,7 @@ figures.recorded_imports_by_year(annual)
 # - A partner or year without a figure on one side is shown as missing, never as a zero gap.
 
 # %%
-accounting = files.select(
-    "file", "n_raw", "clean", "rejected", "duplicates"
-).sort("file")
+accounting = files.select("file", "n_raw", "clean", "rejected", "duplicates").sort("file")
 figures.table(
     accounting,
     {

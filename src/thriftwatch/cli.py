@@ -11,7 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from thriftwatch import pipeline
-from thriftwatch.config import ReferenceDataMissing, paths
+from thriftwatch.config import ReferenceDataMissingError, paths
 from thriftwatch.errors import DataError
 from thriftwatch.report import BRIEFS, BriefError
 from thriftwatch.steps import StepResult
@@ -72,13 +72,17 @@ def _files_table(result: pipeline.RunResult) -> Table | None:
     customs = next((s for s in result.results if s.name == "customs"), None)
     if customs is None:
         return None
-    table = Table(title="rows per raw file (raw = clean + quarantined + duplicates)",
-                  title_justify="left")
+    table = Table(
+        title="rows per raw file (raw = clean + quarantined + duplicates)", title_justify="left"
+    )
     for column in ("file", "raw", "clean", "quarantined", "duplicates"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for row in customs.details["files"]:  # type: ignore[union-attr]
         table.add_row(
-            str(row["file"]), str(row["n_raw"]), str(row["clean"]), str(row["rejected"]),
+            str(row["file"]),
+            str(row["n_raw"]),
+            str(row["clean"]),
+            str(row["rejected"]),
             str(row["duplicates"]),
         )
     return table
@@ -97,7 +101,7 @@ def run(brief: BriefOption = None) -> None:
     try:
         with _progress() as progress:
             result = pipeline.run(where, brief, listener=_listener(progress))
-    except (DataError, BriefError, ReferenceDataMissing, FileNotFoundError, ValueError) as exc:
+    except (DataError, BriefError, ReferenceDataMissingError, FileNotFoundError, ValueError) as exc:
         raise _fail(exc) from exc
     console.print(_summary(result))
     if (files := _files_table(result)) is not None:

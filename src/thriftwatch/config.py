@@ -38,7 +38,7 @@ REFERENCE_FILES = (
 SOURCES = ("customs", "seizures", "listings")
 
 
-class ReferenceDataMissing(FileNotFoundError):
+class ReferenceDataMissingError(FileNotFoundError):
     """Reference data is needed but the folder named by THRIFTWATCH_REFDATA lacks it."""
 
 
@@ -105,10 +105,10 @@ class Paths:
         return self.raw / source
 
     def reference_file(self, name: str) -> Path:
-        """A reference file, or a `ReferenceDataMissing` saying how to provide it."""
+        """A reference file, or a `ReferenceDataMissingError` saying how to provide it."""
         path = self.refdata / name
         if not path.is_file():
-            raise ReferenceDataMissing(
+            raise ReferenceDataMissingError(
                 f"reference file {name} not found in {self.refdata}.\n"
                 "Reference data (boundaries, region codes, population) is not committed. "
                 "Point THRIFTWATCH_REFDATA at a folder holding these files:\n  "

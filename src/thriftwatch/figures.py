@@ -10,9 +10,9 @@ from urllib.parse import urlparse
 
 import plotly.graph_objects as go
 import plotly.io as pio
+import polars as pl
 from plotly.io.base_renderers import MimetypeRenderer
 from plotly.offline import get_plotlyjs
-import polars as pl
 
 MIRROR = "#b2182b"  # partner-reported exports
 REPORTED = "#2166ac"  # Indonesia-reported imports
@@ -216,8 +216,13 @@ def mirror_vs_reported_by_partner(gap: pl.DataFrame, year: int) -> go.Figure:
     fig.update_layout(
         title=f"Worn clothing (HS 6309) to Indonesia in {year}, by partner: tonnes",
         barmode="group",
-        xaxis={"type": "log", "title": "tonnes (log scale)", "showgrid": True,
-               "gridcolor": "#e5e5e5", "dtick": 1},
+        xaxis={
+            "type": "log",
+            "title": "tonnes (log scale)",
+            "showgrid": True,
+            "gridcolor": "#e5e5e5",
+            "dtick": 1,
+        },
         yaxis={"title": None, "gridcolor": "rgba(0,0,0,0)"},
         height=140 + 48 * max(rows.height, 1),
     )
@@ -259,8 +264,16 @@ def recorded_imports_by_year(figures: pl.DataFrame) -> go.Figure:
     )
     no_weight = rows.filter(pl.col("net_weight_kg").is_null())["year"].to_list()
     for year, label in [(y, "no figure") for y in missing] + [(y, "value only") for y in no_weight]:
-        fig.add_annotation(x=year, y=0, yref="paper", text=label, showarrow=False,
-                           yanchor="bottom", font={"size": 10, "color": GREY}, textangle=-90)
+        fig.add_annotation(
+            x=year,
+            y=0,
+            yref="paper",
+            text=label,
+            showarrow=False,
+            yanchor="bottom",
+            font={"size": 10, "color": GREY},
+            textangle=-90,
+        )
     fig.update_layout(
         title="Worn clothing (HS 6309) imports recorded by BPS, all partners: tonnes per year",
         yaxis={"type": "log", "title": "tonnes (log scale)", "dtick": 1},

@@ -26,8 +26,18 @@ from thriftwatch.steps import StepResult
 
 #: Packages whose versions go into the manifest.
 RECORDED_PACKAGES = (
-    "polars", "pyarrow", "dataframely", "plotly", "geopandas", "statsmodels",
-    "papermill", "nbconvert", "jupytext", "ipykernel", "typer", "rich",
+    "polars",
+    "pyarrow",
+    "dataframely",
+    "plotly",
+    "geopandas",
+    "statsmodels",
+    "papermill",
+    "nbconvert",
+    "jupytext",
+    "ipykernel",
+    "typer",
+    "rich",
 )
 
 #: Called as (step label, "start" | "done", result or None).

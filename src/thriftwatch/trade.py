@@ -21,9 +21,7 @@ KEYS = ["reporter_iso3", "partner_iso3", "flow", "hs6", "year"]
 def _trailing_zeros(expr: pl.Expr) -> pl.Expr:
     """How rounded a figure is: trailing zeros of its integer part (null figures rank last)."""
     digits = expr.round(0).cast(pl.Int64).cast(pl.String)
-    return (digits.str.len_chars() - digits.str.strip_chars_end("0").str.len_chars()).fill_null(
-        99
-    )
+    return (digits.str.len_chars() - digits.str.strip_chars_end("0").str.len_chars()).fill_null(99)
 
 
 def preferred_figures(customs: pl.DataFrame) -> pl.DataFrame:
@@ -131,7 +129,6 @@ def mirror_gap(customs: pl.DataFrame) -> pl.DataFrame:
         .join(names, on="partner_iso3", how="left")
         .sort("hs6", "year", "partner_iso3")
     )
-
 
 
 def gap_cell(gap: pl.DataFrame, partner_iso3: str, year: int) -> dict[str, object]:

@@ -14,9 +14,7 @@ FILE = "source_file"
 REASON = "reason"
 
 #: The quarantine table's fixed shape: one row per rejected raw row, for every source.
-REJECTED_SCHEMA = pl.Schema(
-    {FILE: pl.String, ROW: pl.UInt32, REASON: pl.String, "raw": pl.String}
-)
+REJECTED_SCHEMA = pl.Schema({FILE: pl.String, ROW: pl.UInt32, REASON: pl.String, "raw": pl.String})
 
 
 @dataclass(frozen=True)

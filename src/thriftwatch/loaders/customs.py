@@ -106,9 +106,7 @@ def _country_keys() -> pl.DataFrame:
     names = table.select(pl.col("name").alias("key"), "iso3")
     codes = table.select(pl.col("iso3").alias("key"), "iso3").unique()
     return (
-        pl.concat([names, codes])
-        .with_columns(_name_key(pl.col("key")))
-        .unique("key", keep="first")
+        pl.concat([names, codes]).with_columns(_name_key(pl.col("key"))).unique("key", keep="first")
     )
 
 
@@ -162,8 +160,10 @@ def _period(columns: list[str]) -> dict[str, pl.Expr]:
             .then(pl.concat_str([label, pl.lit("-01")]))
             .str.to_date("%Y-%m-%d", strict=False)
         )
-        end = pl.when(is_year).then(start.dt.offset_by("1y").dt.offset_by("-1d")).otherwise(
-            start.dt.month_end()
+        end = (
+            pl.when(is_year)
+            .then(start.dt.offset_by("1y").dt.offset_by("-1d"))
+            .otherwise(start.dt.month_end())
         )
         bad = start.is_null()
         text = label
@@ -192,8 +192,10 @@ def _parse_compiled(raw: pl.DataFrame) -> pl.DataFrame:
         )
 
     hs_digits = col(_first_present(cols, "hs_code_as_given")).str.replace_all(r"\D", "")
-    hs_code = pl.when(hs_digits.str.len_chars() >= 4).then(hs_digits).otherwise(
-        pl.lit(COMPILED_DEFAULT_HS)
+    hs_code = (
+        pl.when(hs_digits.str.len_chars() >= 4)
+        .then(hs_digits)
+        .otherwise(pl.lit(COMPILED_DEFAULT_HS))
     )
     qualifier = col(_first_present(cols, "value_qualifier"))
     approx = qualifier.fill_null("") == "approx"
@@ -236,8 +238,9 @@ def _parse_compiled(raw: pl.DataFrame) -> pl.DataFrame:
         not_a_number("value_usd" if "value_usd" in cols else None),
         not_a_number(local),
         (
-            number(weight).is_null() & number("value_usd" if "value_usd" in cols else None)
-            .is_null() & number(local).is_null(),
+            number(weight).is_null()
+            & number("value_usd" if "value_usd" in cols else None).is_null()
+            & number(local).is_null(),
             pl.lit("no figure: neither a weight nor a value"),
         ),
     )
@@ -266,17 +269,15 @@ def _parse_compiled(raw: pl.DataFrame) -> pl.DataFrame:
         number(weight).alias("net_weight_kg"),
         value_usd.alias("value_usd"),
         # BPS import values are CIF; the compiled export figures do not state their valuation.
-        pl.when(value_usd.is_not_null() & (flow == "import")).then(pl.lit("CIF")).alias(
-            "valuation"
-        ),
+        pl.when(value_usd.is_not_null() & (flow == "import"))
+        .then(pl.lit("CIF"))
+        .alias("valuation"),
         number(local).alias("value_local"),
         pl.when(number(local).is_not_null())
         .then(pl.lit(local.removeprefix("value_").upper() if local else None))
         .alias("local_currency"),
         (approx & number(weight).is_not_null()).alias("weight_estimated"),
-        (approx & (value_usd.is_not_null() | number(local).is_not_null())).alias(
-            "value_estimated"
-        ),
+        (approx & (value_usd.is_not_null() | number(local).is_not_null())).alias("value_estimated"),
         qualifier.alias("value_qualifier"),
         pl.col("source"),
         col(_first_present(cols, "source_date")).alias("source_date"),
@@ -315,9 +316,7 @@ def load_customs(path: str | Path) -> Loaded:
             rule_reasons(CustomsSchema, failure, RULE_MESSAGES),
         ]
     )
-    rejected = rejected_rows(
-        raw_kept.join(reasons, on=ROW, how="inner").sort(ROW), raw_columns
-    )
+    rejected = rejected_rows(raw_kept.join(reasons, on=ROW, how="inner").sort(ROW), raw_columns)
     return Loaded(
         clean=clean.sort(ROW),
         rejected=rejected,

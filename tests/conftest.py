@@ -1,0 +1,49 @@
+"""Shared fixtures: the shipped raw data, and a full pipeline run into a temporary folder."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from thriftwatch import pipeline
+from thriftwatch.config import PROJ_ROOT, Paths
+from thriftwatch.snapshots import newest_snapshot
+
+RAW = PROJ_ROOT / "data" / "raw"
+
+
+@pytest.fixture(scope="session")
+def customs_snapshot() -> Path:
+    """The shipped customs snapshot (the compiled trade facts)."""
+    folder = newest_snapshot(RAW / "customs")
+    assert folder is not None, f"no customs snapshot under {RAW / 'customs'}"
+    return folder
+
+
+def isolated_paths(base: Path, raw: Path = RAW) -> Paths:
+    """Paths that read `raw` and write everything under `base`."""
+    return dataclasses.replace(
+        Paths.from_env({}),
+        raw=raw,
+        processed=base / "processed",
+        reports=base / "reports",
+        refdata=base / "reference",
+    )
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, pipeline.RunResult]:
+    """One whole pipeline run on the shipped data, outputs in a temporary folder."""
+    where = isolated_paths(tmp_path_factory.mktemp("run"))
+    return where, pipeline.run(where)
+
+
+@pytest.fixture
+def raw_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped raw folder (the original is immutable)."""
+    target = tmp_path / "raw"
+    shutil.copytree(RAW, target, ignore=shutil.ignore_patterns("reference"))
+    return target

@@ -1,0 +1,100 @@
+"""A whole run on the shipped data: processed tables, manifest, and the mirror-gap brief."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import polars as pl
+import pytest
+
+from thriftwatch import catalog
+from thriftwatch.snapshots import sha256
+
+
+@pytest.fixture(scope="module")
+def brief_html(built) -> str:
+    where, _ = built
+    return (where.reports / "mirror-gap.html").read_text(encoding="utf-8")
+
+
+def test_run_writes_the_processed_tables(built):
+    where, _ = built
+    clean = catalog.load("customs_clean", where)
+    rejected = catalog.load("customs_rejected", where)
+    files = catalog.load("customs_files", where)
+    assert files["n_raw"].sum() == clean.height + rejected.height + files["duplicates"].sum()
+    assert (clean.height, rejected.height) == (72, 2)
+    gap = catalog.load("mirror_gap", where)
+    mys = gap.filter((pl.col("partner_iso3") == "MYS") & (pl.col("year") == 2022))
+    assert mys["mirror_kg"].to_list() == [24_544_000] and mys["reported_kg"].to_list() == [1650]
+
+
+def test_manifest_records_inputs_outputs_timings_and_versions(built):
+    where, result = built
+    manifest = json.loads(where.manifest.read_text())
+    assert manifest["run_id"] == result.run_id
+    inputs = {i["path"]: i for i in manifest["inputs"]}
+    mirror = "raw/customs/2026-11-30/mirror_exports_hs6309_to_indonesia.csv"
+    assert inputs[mirror]["sha256"] == sha256(where.raw.parent / mirror)
+    assert "raw/seizures/2026-11-30/seizures_news.csv" in inputs
+    assert manifest["outputs"]["processed/clean/customs.parquet"]["rows"] == 72
+    assert manifest["outputs"]["processed/marts/mirror_gap.parquet"]["rows"] > 0
+    assert "reports/mirror-gap.html" in manifest["outputs"]
+    assert [s["name"] for s in manifest["steps"]] == ["customs", "trade", "brief mirror-gap"]
+    assert all(s["seconds"] >= 0 for s in manifest["steps"])
+    assert manifest["packages"]["polars"] == pl.__version__
+    assert {f["file"] for f in manifest["loaders"]["customs"]} >= {
+        "bps_imports_hs6309_annual.csv",
+        "mirror_exports_hs6309_to_indonesia.csv",
+    }
+
+
+def test_brief_is_one_offline_file_under_8_mb(built, brief_html):
+    where, _ = built
+    assert (where.reports / "mirror-gap.html").stat().st_size < 8 * 1024 * 1024
+    assert not re.search(r"<script[^>]*\ssrc=[\"']?(https?:)?//", brief_html)
+    assert not re.search(r"<link[^>]*\shref=[\"']?(https?:)?//", brief_html)
+    assert brief_html.count("* plotly.js v") == 1  # plotly.js inlined exactly once
+
+
+def test_brief_has_its_figures_each_with_source_and_unit(brief_html):
+    calls = brief_html.split("Plotly.newPlot(")[1:]
+    assert len(calls) >= 2
+    for call in calls:
+        spec = call.split("</script>")[0]
+        assert "Source: news reports quoting official statistics" in spec
+        assert "tonnes" in spec
+
+
+def test_brief_shows_no_code_and_no_stray_output(built, brief_html):
+    where, result = built
+    for marker in (
+        "catalog.load(",
+        "from thriftwatch",
+        "hl-ipython3",
+        'class="jp-InputPrompt',
+        "In&nbsp;[",
+        "Traceback",
+        "UserWarning",
+        "FutureWarning",
+    ):
+        assert marker not in brief_html
+    code_cells = re.findall(r'class="(jp-Cell jp-CodeCell[^"]*)"', brief_html)
+    assert code_cells and all("jp-mod-noInput" in c for c in code_cells)
+    step = next(s for s in result.results if s.name == "brief mirror-gap")
+    assert step.details["removed_stderr"] == []
+    executed = nbformat.read(where.executed_notebooks / "mirror-gap.ipynb", as_version=4)
+    errors = [
+        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    assert errors == []
+
+
+def test_brief_headline_states_the_computed_gap(brief_html):
+    text = re.sub(r"<[^>]+>", "", brief_html)
+    assert (
+        "Malaysia reports 24,544 t of worn clothing (HS 6309) exported to Indonesia in 2022" in text
+    )
+    assert "BPS records 1.65 t imported from Malaysia" in text
