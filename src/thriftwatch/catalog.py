@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -49,32 +51,31 @@ def load(name: str, where: Paths | str | Path | None = None) -> pl.DataFrame:
     return pl.read_parquet(file)
 
 
-def write_atomic(target: Path, data: bytes) -> Path:
-    """Write bytes to `target` through a temporary file in the same folder and a rename."""
+@contextmanager
+def _replacing(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target` that replaces it when the block succeeds."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield Path(tmp)
         os.replace(tmp, target)
-    except BaseException:
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+def write_atomic(target: Path, data: bytes) -> Path:
+    """Write bytes to `target` through a temporary file in the same folder and a rename."""
+    with _replacing(target) as tmp, tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
     return target
 
 
 def save(df: pl.DataFrame, name: str, where: Paths) -> Path:
     """Write a named dataset atomically as parquet."""
     target = path(name, where)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
+    with _replacing(target) as tmp:
         df.write_parquet(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return target

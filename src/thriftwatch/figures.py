@@ -141,6 +141,34 @@ def _with_source(fig: go.Figure, note: str) -> go.Figure:
 # Charts
 
 
+def _mirror_and_reported_bars(
+    rows: pl.DataFrame, categories: list[str], labels: tuple[str, str], *, horizontal: bool
+) -> go.Figure:
+    """A pair of bars per category: partner-reported (mirror) and BPS-recorded tonnes, each
+    labelled with its weight, or 'no figure' where no source gives one."""
+    fig = go.Figure()
+    axis = "%{y}" if horizontal else "%{x}"
+    for column, label, colour in (
+        ("mirror_kg", labels[0], MIRROR),
+        ("reported_kg", labels[1], REPORTED),
+    ):
+        kg = rows[column].to_list()
+        t = [None if v is None else v / 1000 for v in kg]
+        fig.add_bar(
+            x=t if horizontal else categories,
+            y=categories if horizontal else t,
+            orientation="h" if horizontal else "v",
+            name=label,
+            marker_color=colour,
+            text=[tonnes(v) if v is not None else "no figure" for v in kg],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"{axis}: %{{text}}<extra>{html.escape(label)}</extra>",
+        )
+    fig.update_layout(barmode="group")
+    return fig
+
+
 def mirror_vs_reported_by_year(gap: pl.DataFrame, partner_iso3: str) -> go.Figure:
     """Grouped bars per year: what the partner reports exporting to Indonesia and what BPS
     records importing from it, in tonnes on a log axis (the two differ by orders of
@@ -150,26 +178,14 @@ def mirror_vs_reported_by_year(gap: pl.DataFrame, partner_iso3: str) -> go.Figur
         & (pl.col("mirror_kg").is_not_null() | pl.col("reported_kg").is_not_null())
     ).sort("year")
     name = rows["partner_name"].drop_nulls().first() if rows.height else partner_iso3
-    years = rows["year"].cast(pl.String).to_list()
-    fig = go.Figure()
-    for column, label, colour in (
-        ("mirror_kg", f"{name} reports exporting to Indonesia", MIRROR),
-        ("reported_kg", f"BPS records importing from {name}", REPORTED),
-    ):
-        kg = rows[column]
-        fig.add_bar(
-            x=years,
-            y=(kg / 1000).to_list(),
-            name=label,
-            marker_color=colour,
-            text=[tonnes(v) for v in kg.to_list()],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{x}: %{text}<extra>" + html.escape(label) + "</extra>",
-        )
+    fig = _mirror_and_reported_bars(
+        rows,
+        rows["year"].cast(pl.String).to_list(),
+        (f"{name} reports exporting to Indonesia", f"BPS records importing from {name}"),
+        horizontal=False,
+    )
     fig.update_layout(
         title=f"Worn clothing (HS 6309), {name} → Indonesia: mirror vs recorded, tonnes",
-        barmode="group",
         yaxis={"type": "log", "title": "tonnes (log scale)", "dtick": 1},
         xaxis={"title": None, "type": "category"},
     )
@@ -196,26 +212,14 @@ def mirror_vs_reported_by_partner(gap: pl.DataFrame, year: int) -> go.Figure:
         )
         .sort(pl.max_horizontal("mirror_kg", "reported_kg"), descending=False)
     )
-    fig = go.Figure()
-    for column, label, colour in (
-        ("mirror_kg", "Partner reports exporting to Indonesia", MIRROR),
-        ("reported_kg", "BPS records importing from the partner", REPORTED),
-    ):
-        kg = rows[column]
-        fig.add_bar(
-            y=rows["label"].to_list(),
-            x=(kg / 1000).to_list(),
-            name=label,
-            orientation="h",
-            marker_color=colour,
-            text=[tonnes(v) if v is not None else "no figure" for v in kg.to_list()],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra>" + html.escape(label) + "</extra>",
-        )
+    fig = _mirror_and_reported_bars(
+        rows,
+        rows["label"].to_list(),
+        ("Partner reports exporting to Indonesia", "BPS records importing from the partner"),
+        horizontal=True,
+    )
     fig.update_layout(
         title=f"Worn clothing (HS 6309) to Indonesia in {year}, by partner: tonnes",
-        barmode="group",
         xaxis={
             "type": "log",
             "title": "tonnes (log scale)",
