@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -48,25 +50,66 @@ def sniff_delimiter(text: str) -> str:
         return best if n else ","
 
 
-def read_text_table(path: str | Path) -> pl.DataFrame:
+HeaderTest = Callable[[list[str]], bool]
+#: How far down a file its header may start (portal exports put titles above it).
+HEADER_SEARCH_ROWS = 30
+
+
+def _header_index(rows: list[list[str]], is_header: HeaderTest | None) -> int:
+    """Index of the header among the first rows: the first row `is_header` accepts, else 0."""
+    if is_header is None:
+        return 0
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if is_header([c.strip() for c in row if c is not None]):
+            return i
+    return 0
+
+
+def _check_header(path: Path, names: list[str], row: int) -> None:
+    if not any(names):
+        raise DataError(path, "no header row", row=row)
+    duplicated = sorted(n for n, c in Counter(n for n in names if n).items() if c > 1)
+    if duplicated:
+        raise DataError(path, "duplicated column name in the header", column=duplicated[0], row=row)
+
+
+def _tidy(df: pl.DataFrame) -> pl.DataFrame:
+    """Surrounding blanks are never meaningful in these tables; blank cells are missing."""
+    return df.with_columns(pl.all().str.strip_chars().replace("", None))
+
+
+def read_text_table(path: str | Path, is_header: HeaderTest | None = None) -> pl.DataFrame:
     """A CSV file as an all-text frame with its header checked.
 
-    Raises `DataError` for an empty file, a file with no header, or a duplicated column name.
-    Empty cells become null.
+    The header is the first row, or the first of the top rows that `is_header` accepts (title
+    lines above it are skipped). Raises `DataError` for an empty file, a file with no header,
+    or a duplicated column name. Empty cells become null.
     """
     path = Path(path)
     data = path.read_bytes()
     if not data.strip():
         raise DataError(path, "the file is empty")
     text = decode(data, path)
-    delimiter = sniff_delimiter(text)
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    names = [h.strip() for h in header]
-    if not any(names):
-        raise DataError(path, "no header row", row=1)
-    duplicated = sorted(n for n, c in Counter(names).items() if c > 1)
-    if duplicated:
-        raise DataError(path, "duplicated column name in the header", column=duplicated[0], row=1)
+
+    def top_rows(delimiter: str) -> list[list[str]]:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+
+    # A recognisable header settles the delimiter even below title lines; else sniff it.
+    delimiter = next(
+        (
+            d
+            for d in DELIMITERS
+            if is_header and any(is_header([c.strip() for c in row]) for row in top_rows(d))
+        ),
+        None,
+    ) or sniff_delimiter(text)
+    top = top_rows(delimiter)
+    skip = _header_index(top, is_header)
+    names = [h.strip() for h in (top[skip] if top else [])]
+    _check_header(path, names, skip + 1)
+    if skip:
+        text = "\n".join(text.splitlines()[skip:])
     try:
         df = pl.read_csv(
             text.encode(),
@@ -78,5 +121,150 @@ def read_text_table(path: str | Path) -> pl.DataFrame:
         )
     except pl.exceptions.PolarsError as exc:
         raise DataError(path, f"not a readable {delimiter!r}-delimited table: {exc}") from exc
-    # Surrounding blanks are never meaningful in these tables; blank cells are missing values.
-    return df.with_columns(pl.all().str.strip_chars().replace("", None))
+    return _tidy(df)
+
+
+def read_excel_table(path: str | Path, is_header: HeaderTest | None = None) -> pl.DataFrame:
+    """The first sheet of an XLSX file as an all-text frame, header found as for CSV."""
+    path = Path(path)
+    try:
+        sheet = pl.read_excel(path, has_header=False, infer_schema_length=0)
+    except Exception as exc:  # the engines raise their own types for broken workbooks
+        raise DataError(path, f"not a readable XLSX workbook: {exc}") from exc
+    if sheet.is_empty():
+        raise DataError(path, "the first sheet is empty")
+    rows = [["" if c is None else str(c) for c in r] for r in sheet.head(HEADER_SEARCH_ROWS).rows()]
+    skip = _header_index(rows, is_header)
+    names = [c.strip() for c in rows[skip]]
+    _check_header(path, names, skip + 1)
+    keep = [i for i, n in enumerate(names) if n]  # unnamed columns beside a table are layout
+    body = sheet.slice(skip + 1).select([sheet.columns[i] for i in keep])
+    return _tidy(body.rename(dict(zip(body.columns, [names[i] for i in keep], strict=True))))
+
+
+def read_table(path: str | Path, is_header: HeaderTest | None = None) -> pl.DataFrame:
+    """A CSV or XLSX table as all-text columns, by file extension."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_excel_table(path, is_header)
+    return read_text_table(path, is_header)
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers
+
+#: A value that can only be Indonesian-formatted (`.` thousands, `,` decimal) ...
+_ID_ONLY = r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,(\d{1,2}|\d{4,})$|^-?\d+\.\d{3},\d+$"
+#: ... or only English-formatted (`,` thousands, `.` decimal).
+_EN_ONLY = r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+\.(\d{1,2}|\d{4,})$|^-?\d+,\d{3}\.\d+$"
+#: Currency and unit words that surround amounts in exports ("US$ 1.965", "Rp 80.000").
+_AMOUNT_NOISE = r"(?i)^(us\s*\$|usd|rp\.?|idr|rm|myr)\s*|\s*(usd|kg)$|[\s\u00a0]"
+
+
+def _strip_amount(values: pl.Expr) -> pl.Expr:
+    return values.str.replace_all(_AMOUNT_NOISE, "")
+
+
+def guess_decimal_mark(values: pl.Series, default: str = ",") -> str:
+    """The decimal mark of a column of number texts: `,` (Indonesian) or `.` (English).
+
+    Each value that can only be read one way votes; `1.234` or `12` cannot, and a column of
+    such values gets `default` (`,` for Indonesian portal exports, `.` for spreadsheets).
+    """
+    text = values.drop_nulls().to_frame("v").select(_strip_amount(pl.col("v")))["v"]
+    id_votes = int(text.str.contains(_ID_ONLY).sum())
+    en_votes = int(text.str.contains(_EN_ONLY).sum())
+    if id_votes == en_votes:
+        return default
+    return "," if id_votes > en_votes else "."
+
+
+def parse_amount(values: pl.Expr, decimal: str) -> pl.Expr:
+    """Number texts to Float64 given their decimal mark; anything else becomes null.
+
+    `10.023,50` -> 10023.5 with `,`; `10,023.50` -> 10023.5 with `.`; `US$ 1.965` -> 1965.
+    """
+    thousands = "." if decimal == "," else ","
+    text = _strip_amount(values).str.replace_all(thousands, "", literal=True)
+    if decimal == ",":
+        text = text.str.replace_all(",", ".", literal=True)
+    return (
+        pl.when(text.str.contains(r"^-?(\d+\.?\d*|\.\d+)$"))
+        .then(text)
+        .cast(pl.Float64, strict=False)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Months
+
+#: Month names and abbreviations in Indonesian and English, lower case.
+MONTHS: dict[str, int] = {
+    **{
+        name: i
+        for i, name in enumerate(
+            [
+                "januari",
+                "februari",
+                "maret",
+                "april",
+                "mei",
+                "juni",
+                "juli",
+                "agustus",
+                "september",
+                "oktober",
+                "november",
+                "desember",
+            ],
+            start=1,
+        )
+    },
+    **{
+        name: i
+        for i, name in enumerate(
+            [
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            ],
+            start=1,
+        )
+    },
+    **{
+        name: i
+        for i, name in enumerate(
+            ["jan", "feb", "mar", "apr", "mei", "jun", "jul", "agu", "sep", "okt", "nov", "des"],
+            start=1,
+        )
+    },
+    "may": 5,
+    "aug": 8,
+    "agt": 8,
+    "ags": 8,
+    "oct": 10,
+    "dec": 12,
+    "sept": 9,
+    "peb": 2,
+    "pebruari": 2,
+    "nopember": 11,
+    "nop": 11,
+}
+
+
+def parse_month(values: pl.Expr) -> pl.Expr:
+    """Month numbers (`1`..`12`, `01`) or names (`Januari`, `Okt`, `March`) to Int8; null
+    for anything else."""
+    key = values.str.strip_chars().str.to_lowercase().str.strip_chars(".")
+    number = key.cast(pl.Int8, strict=False)
+    named = key.replace_strict(MONTHS, default=None, return_dtype=pl.Int8)
+    return pl.when(number.is_between(1, 12)).then(number).otherwise(named).cast(pl.Int8)

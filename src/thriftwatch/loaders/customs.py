@@ -1,8 +1,14 @@
 """Customs and trade flows of HS 6309 (worn clothing) in one clean schema.
 
-`load_customs(path)` detects the layout from the header. This version reads the compiled fact
-tables shipped as embedded default data (news quotes of BPS, ITC Trade Map, UN Comtrade and DOSM
-figures, each row with its `source`); the BPS portal and UN Comtrade layouts come next.
+`load_customs(path)` reads the three shapes analysts receive and tells them apart by header:
+
+- `bps`: BPS export-import portal downloads (CSV or XLSX; Indonesian headers such as `Kode HS`,
+  `Negara Asal`, `Pelabuhan`, `Tahun`, `Bulan`, `Berat Bersih (Kg)`, `Nilai CIF (US$)`;
+  Indonesian numbers; title rows above the header are skipped);
+- `comtrade`: UN Comtrade v1 extracts (`refYear`, `refMonth`, `reporterISO`, `partnerISO`,
+  `flowCode`, `cmdCode`, `netWgt`, `cifvalue`, `fobvalue`, `primaryValue`, ...);
+- `compiled`: the compiled fact tables shipped as embedded default data (news quotes of
+  BPS, ITC Trade Map, UN Comtrade and DOSM figures, each row with its `source`).
 """
 
 from __future__ import annotations
@@ -27,12 +33,15 @@ from thriftwatch.loaders.base import (
     rejected_rows,
     rule_reasons,
 )
-from thriftwatch.parse import read_text_table
+from thriftwatch.parse import guess_decimal_mark, parse_amount, parse_month, read_table
 
 #: Every compiled table is about HS 6309; rows that do not state a code get this one.
 COMPILED_DEFAULT_HS = "6309"
 FLOWS = ("import", "export")
 PERIOD_TYPES = ("annual", "monthly", "partial")
+SOURCE_KINDS = ("bps_portal", "un_comtrade", "news_quote")
+#: UN Comtrade's refMonth for a whole-year record.
+COMTRADE_ANNUAL = "52"
 
 
 class CustomsSchema(dy.Schema):
@@ -48,6 +57,7 @@ class CustomsSchema(dy.Schema):
     flow = dy.Enum(FLOWS)
     hs6 = dy.String(regex=r"^\d{6}$")
     hs_code = dy.String(regex=r"^\d{4,10}$")
+    port = dy.String(nullable=True)
     net_weight_kg = dy.Float64(nullable=True, min=0)
     value_usd = dy.Float64(nullable=True, min=0)
     valuation = dy.Enum(["CIF", "FOB"], nullable=True)
@@ -56,6 +66,7 @@ class CustomsSchema(dy.Schema):
     weight_estimated = dy.Bool()
     value_estimated = dy.Bool()
     value_qualifier = dy.String(nullable=True)
+    source_kind = dy.Enum(SOURCE_KINDS)
     source = dy.String()
     source_date = dy.String(nullable=True)
     source_detail = dy.String(nullable=True)
@@ -84,20 +95,28 @@ RULE_MESSAGES = {
     "value_local|min": "negative local-currency value",
 }
 
+# ---------------------------------------------------------------------------------------------
+# Countries
+
 
 @cache
 def countries() -> pl.DataFrame:
     """The package's country list: `iso3`, `kind` (country, world, group) and one row per
     accepted spelling (`name`); the first spelling of each code is its English name.
 
-    `WLD` stands for the world and `XAS` (an ISO user-assigned code) for the 'selected Asian
-    exporters' total that the mirror sources quote."""
+    `WLD` stands for the world (UN Comtrade's `W00`) and `XAS` (an ISO user-assigned code) for
+    the 'selected Asian exporters' total that the mirror sources quote."""
     return pl.read_csv(PACKAGE_DATA_DIR / "countries.csv", infer_schema=False)
 
 
 def country_names() -> pl.DataFrame:
     """One row per code: `iso3`, English `name` and `kind`."""
     return countries().unique("iso3", keep="first", maintain_order=True)
+
+
+def _name_key(expr: pl.Expr) -> pl.Expr:
+    """Country names compared without case, repeated blanks or surrounding blanks."""
+    return expr.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
 
 
 @cache
@@ -110,205 +129,466 @@ def _country_keys() -> pl.DataFrame:
     )
 
 
-def _name_key(expr: pl.Expr) -> pl.Expr:
-    """Country names compared without case, repeated blanks or surrounding blanks."""
-    return expr.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
-
-
 def to_iso3(names: pl.Series) -> pl.Series:
     """ISO3 code of each country name or code; null where the name is unknown (never a guess)."""
     keys = pl.DataFrame({"key": names}).with_columns(_name_key(pl.col("key")))
     return keys.join(_country_keys(), on="key", how="left", maintain_order="left")["iso3"]
 
 
-def _first_present(columns: list[str], *candidates: str) -> str | None:
-    return next((c for c in candidates if c in columns), None)
+# ---------------------------------------------------------------------------------------------
+# Formats
 
 
-def detect_format(columns: list[str], path: Path) -> str:
-    """The layout of a trade table, from its header; `DataError` when it is none we know."""
+def _key(name: str) -> str:
+    return " ".join(name.lower().replace("\ufeff", "").split())
+
+
+def _bps_columns(columns: list[str]) -> dict[str, str]:
+    """BPS portal header -> role (hs, partner, port, year, month, kg, ton, cif, fob)."""
+    roles = {
+        "kode hs": "hs",
+        "hs": "hs",
+        "kode hs 8 digit": "hs",
+        "negara asal": "partner",
+        "negara": "partner",
+        "negara asal barang": "partner",
+        "negara tujuan": "partner_export",
+        "pelabuhan": "port",
+        "pelabuhan bongkar": "port",
+        "pelabuhan muat": "port",
+        "tahun": "year",
+        "bulan": "month",
+        "berat bersih (kg)": "kg",
+        "berat (kg)": "kg",
+        "berat bersih": "kg",
+        "berat bersih (ton)": "ton",
+        "berat (ton)": "ton",
+        "nilai cif (us$)": "cif",
+        "nilai cif (usd)": "cif",
+        "nilai (us$)": "cif",
+        "nilai fob (us$)": "fob",
+        "nilai fob (usd)": "fob",
+    }
+    return {c: roles[_key(c)] for c in columns if _key(c) in roles}
+
+
+COMTRADE_REQUIRED = ("refYear", "reporterISO", "partnerISO", "flowCode", "cmdCode")
+COMPILED_REQUIRED = "source, flow, reporter or reporter_exporter, and year, period or period_start"
+BPS_REQUIRED = "Kode HS, Negara Asal (or Negara), Tahun, and Berat Bersih (Kg) or Nilai CIF (US$)"
+
+
+def detect_format(columns: list[str]) -> str | None:
+    """`bps`, `comtrade` or `compiled` from a header; None when it is none of them."""
+    names = set(columns)
+    if set(COMTRADE_REQUIRED) <= names:
+        return "comtrade"
     if (
-        {"source", "flow"} <= set(columns)
-        and _first_present(columns, "reporter", "reporter_exporter")
-        and _first_present(columns, "year", "period", "period_start")
+        {"source", "flow"} <= names
+        and names & {"reporter", "reporter_exporter"}
+        and names & {"year", "period", "period_start"}
     ):
         return "compiled"
-    raise DataError(
+    roles = set(_bps_columns(columns).values())
+    if (
+        {"hs", "year"} <= roles
+        and roles & {"partner", "partner_export"}
+        and roles
+        & {
+            "kg",
+            "ton",
+            "cif",
+            "fob",
+        }
+    ):
+        return "bps"
+    return None
+
+
+def _unknown_header(path: Path, columns: list[str]) -> DataError:
+    shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")
+    return DataError(
         path,
-        "unrecognised trade table header "
-        f"({', '.join(columns[:12])}{', ...' if len(columns) > 12 else ''}); expected the "
-        "compiled fact table columns: source, flow, reporter or reporter_exporter, and year, "
-        "period or period_start",
+        f"unrecognised trade table header ({shown}); expected one of: a BPS portal export "
+        f"({BPS_REQUIRED}); a UN Comtrade extract ({', '.join(COMTRADE_REQUIRED)}); "
+        f"the compiled fact table ({COMPILED_REQUIRED})",
     )
 
 
-def _period(columns: list[str]) -> dict[str, pl.Expr]:
-    """Start and end dates of each row's period from whichever period columns the file has."""
-    if "period_start" in columns:
-        start = pl.col("period_start").str.to_date("%Y-%m-%d", strict=False)
-        end = pl.col("period_end").str.to_date("%Y-%m-%d", strict=False)
-        bad = start.is_null() | end.is_null()
-        text = pl.concat_str([pl.col("period_start"), pl.col("period_end")], separator="..")
-    else:
-        label = pl.col("period") if "period" in columns else pl.col("year")
-        is_year = label.str.contains(r"^\d{4}$")
-        is_month = label.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")
-        start = (
-            pl.when(is_year)
-            .then(pl.concat_str([label, pl.lit("-01-01")]))
-            .when(is_month)
-            .then(pl.concat_str([label, pl.lit("-01")]))
-            .str.to_date("%Y-%m-%d", strict=False)
-        )
-        end = (
-            pl.when(is_year)
-            .then(start.dt.offset_by("1y").dt.offset_by("-1d"))
-            .otherwise(start.dt.month_end())
-        )
-        bad = start.is_null()
-        text = label
-    return {"start": start, "end": end, "bad": bad, "text": text}
+# ---------------------------------------------------------------------------------------------
+# Parsing: each format gives the clean columns as expressions, plus its problem checks.
+
+Checks = list[tuple[pl.Expr, str | pl.Expr]]
 
 
-def _parse_compiled(raw: pl.DataFrame) -> pl.DataFrame:
-    """Clean-schema columns plus a `reason` for rows that cannot be parsed."""
-    cols = raw.columns
-    reporter = _first_present(cols, "reporter", "reporter_exporter")
-    partner = _first_present(cols, "partner", "partner_importer")
-    weight = _first_present(cols, "net_weight_kg", "weight_kg")
-    local = _first_present(cols, "value_idr", "value_myr")
-    period = _period(cols)
+def _null() -> pl.Expr:
+    return pl.lit(None, dtype=pl.String)
 
-    def col(name: str | None) -> pl.Expr:
-        return pl.col(name) if name else pl.lit(None, dtype=pl.String)
 
-    def number(name: str | None) -> pl.Expr:
-        return col(name).cast(pl.Float64, strict=False)
+def _col(columns: list[str], *candidates: str) -> pl.Expr:
+    """The first of `candidates` the file has, else a null column."""
+    name = next((c for c in candidates if c in columns), None)
+    return pl.col(name) if name else _null()
 
-    def not_a_number(name: str | None) -> tuple[pl.Expr, pl.Expr]:
-        return (
-            col(name).is_not_null() & number(name).is_null(),
-            pl.format("{} is not a number: '{}'", pl.lit(name), col(name)),
-        )
 
-    hs_digits = col(_first_present(cols, "hs_code_as_given")).str.replace_all(r"\D", "")
-    hs_code = (
-        pl.when(hs_digits.str.len_chars() >= 4)
-        .then(hs_digits)
-        .otherwise(pl.lit(COMPILED_DEFAULT_HS))
+def _not_a_number(text: pl.Expr, number: pl.Expr, label: str) -> tuple[pl.Expr, pl.Expr]:
+    return (
+        text.is_not_null() & number.is_null(),
+        pl.format("{} is not a number: '{}'", pl.lit(label), text),
     )
-    qualifier = col(_first_present(cols, "value_qualifier"))
-    approx = qualifier.fill_null("") == "approx"
-    flow = pl.col("flow").str.to_lowercase()
 
-    parsed = raw.with_columns(
-        _start=period["start"],
-        _end=period["end"],
-        reporter_iso3=to_iso3(raw[reporter]) if reporter else None,
-        partner_iso3=to_iso3(raw[partner]) if partner else pl.lit("WLD"),
-    )
-    start, end = pl.col("_start"), pl.col("_end")
-    year_text = col("year" if "year" in cols else None)
-    reason = first_problem(
+
+def _hs(code: pl.Expr) -> dict[str, pl.Expr]:
+    digits = code.str.replace_all(r"\D", "")
+    return {
+        "hs_code": digits,
+        "hs6": pl.concat_str([digits.str.slice(0, 6), pl.lit("0000")]).str.slice(0, 6),
+    }
+
+
+def _year_month_period(year: pl.Expr, month: pl.Expr) -> dict[str, pl.Expr]:
+    """Period columns for a year and an optional month (null month = the whole year)."""
+    start = pl.date(year, month.fill_null(1), 1)
+    return {
+        "year": year,
+        "month": month,
+        "period_type": pl.when(month.is_null()).then(pl.lit("annual")).otherwise(pl.lit("monthly")),
+        "period_start": start,
+        "period_end": pl.when(month.is_null())
+        .then(pl.date(year, 12, 31))
+        .otherwise(start.dt.month_end()),
+    }
+
+
+def _total_row(partner: pl.Expr) -> pl.Expr:
+    return partner.str.to_lowercase().str.contains(r"^(total|jumlah|grand total|world total)$")
+
+
+def _parse_bps(raw: pl.DataFrame, path: Path) -> tuple[dict[str, pl.Expr], Checks]:
+    roles = {role: col for col, role in _bps_columns(raw.columns).items()}
+    export = "partner_export" in roles or ("fob" in roles and "cif" not in roles)
+    partner_col = roles.get("partner_export", roles.get("partner"))
+    default_mark = "." if path.suffix.lower() in (".xlsx", ".xlsm") else ","
+
+    def amount(role: str) -> tuple[pl.Expr, pl.Expr]:
+        if role not in roles:
+            return _null(), pl.lit(None, dtype=pl.Float64)
+        mark = guess_decimal_mark(raw[roles[role]], default_mark)
+        return pl.col(roles[role]), parse_amount(pl.col(roles[role]), mark)
+
+    kg_text, kg = amount("kg")
+    ton_text, ton = amount("ton")
+    value_role = "fob" if export else "cif"
+    value_text, value = amount(value_role)
+    year_text = pl.col(roles["year"])
+    year = year_text.cast(pl.Int32, strict=False)
+    month_text = pl.col(roles["month"]) if "month" in roles else _null()
+    month = parse_month(month_text)
+    partner = pl.col(partner_col)  # type: ignore[arg-type]
+    weight = pl.coalesce(kg, ton * 1000)
+    columns = {
+        **_year_month_period(year, month),
+        "reporter_iso3": pl.lit("IDN"),
+        "partner_iso3": pl.col("_partner_iso3"),
+        "flow": pl.lit("export" if export else "import"),
+        **_hs(pl.col(roles["hs"])),
+        "port": pl.col(roles["port"]) if "port" in roles else _null(),
+        "net_weight_kg": weight,
+        "value_usd": value,
+        "valuation": pl.when(value.is_not_null()).then(pl.lit(value_role.upper())),
+        "source_kind": pl.lit("bps_portal"),
+        "source": pl.lit(f"BPS export-import portal ({path.name})"),
+    }
+    checks: Checks = [
+        (year.is_null(), pl.format("year '{}' is not a year", year_text)),
         (
-            period["bad"],
+            month_text.is_not_null() & month.is_null(),
+            pl.format("month '{}' is not a month", month_text),
+        ),
+        (
+            pl.col(roles["hs"]).str.replace_all(r"\D", "").str.len_chars() < 4,
+            pl.format("HS code '{}' is not an HS code", pl.col(roles["hs"])),
+        ),
+        (_total_row(partner), pl.lit("a total row, not a partner: totals are computed")),
+        (pl.col("_partner_iso3").is_null(), pl.format("unknown partner country '{}'", partner)),
+        _not_a_number(kg_text, kg, roles.get("kg", "")),
+        _not_a_number(ton_text, ton, roles.get("ton", "")),
+        _not_a_number(value_text, value, roles.get(value_role, "")),
+        (weight.is_null() & value.is_null(), pl.lit("no figure: neither a weight nor a value")),
+    ]
+    return columns, checks
+
+
+def _parse_comtrade(raw: pl.DataFrame, path: Path) -> tuple[dict[str, pl.Expr], Checks]:
+    cols = raw.columns
+    flow_code = pl.col("flowCode").str.to_uppercase()
+    flow = flow_code.replace_strict({"M": "import", "X": "export"}, default=None)
+    year = pl.col("refYear").cast(pl.Int32, strict=False)
+    month_text = _col(cols, "refMonth")
+    month = (
+        pl.when(month_text == COMTRADE_ANNUAL)
+        .then(None)
+        .otherwise(month_text.cast(pl.Int8, strict=False))
+    )
+
+    def number(name: str) -> tuple[pl.Expr, pl.Expr]:
+        text = _col(cols, name)
+        return text, text.cast(pl.Float64, strict=False)
+
+    kg_text, kg = number("netWgt")
+    cif_text, cif = number("cifvalue")
+    fob_text, fob = number("fobvalue")
+    primary_text, primary = number("primaryValue")
+    value = (
+        pl.when(flow == "import")
+        .then(pl.coalesce(cif, primary))
+        .otherwise(pl.coalesce(fob, primary))
+    )
+    flag = _col(cols, "isNetWgtEstimated").str.to_lowercase().is_in(["true", "1"])
+
+    def breakdown(name: str, total: str) -> pl.Expr:
+        return _col(cols, name).fill_null(total) != total
+
+    columns = {
+        **_year_month_period(year, month),
+        "reporter_iso3": pl.col("_reporter_iso3"),
+        "partner_iso3": pl.col("_partner_iso3"),
+        "flow": flow,
+        **_hs(pl.col("cmdCode")),
+        "net_weight_kg": kg,
+        "value_usd": value,
+        "valuation": pl.when(value.is_not_null()).then(
+            pl.when(flow == "import").then(pl.lit("CIF")).otherwise(pl.lit("FOB"))
+        ),
+        "weight_estimated": flag.fill_null(False),
+        "source_kind": pl.lit("un_comtrade"),
+        "source": pl.lit(f"UN Comtrade ({path.name})"),
+        "source_detail": _col(cols, "reporterDesc"),
+    }
+    checks: Checks = [
+        (year.is_null(), pl.format("refYear '{}' is not a year", pl.col("refYear"))),
+        (
+            month_text.is_not_null() & (month_text != COMTRADE_ANNUAL) & ~month.is_between(1, 12),
+            pl.format("refMonth '{}' is not a month or 52 (annual)", month_text),
+        ),
+        (
+            flow_code.is_in(["RX", "RM"]),
             pl.format(
-                "period '{}' is not a year (YYYY), a month (YYYY-MM) or a date range",
-                period["text"],
+                "flow '{}' not loaded: UN Comtrade re-exports and re-imports are already "
+                "inside X and M",
+                pl.col("flowCode"),
+            ),
+        ),
+        (flow.is_null(), pl.format("unknown flow '{}'", pl.col("flowCode"))),
+        (
+            ~pl.col("cmdCode").str.contains(r"^\d{4,10}$"),
+            pl.format("cmdCode '{}' is not an HS code", pl.col("cmdCode")),
+        ),
+        (
+            breakdown("motCode", "0")
+            | breakdown("customsCode", "C00")
+            | breakdown("partner2Code", "0"),
+            pl.lit(
+                "a breakdown row (transport mode, customs procedure or second partner): "
+                "only totals are loaded"
             ),
         ),
         (
-            end.dt.year() != start.dt.year(),
-            pl.format("period '{}' spans several years", period["text"]),
+            pl.col("_reporter_iso3").is_null(),
+            pl.format("unknown reporter country '{}'", pl.col("reporterISO")),
         ),
         (
-            year_text.cast(pl.Int32, strict=False) != start.dt.year(),
-            pl.format("year '{}' does not match period '{}'", year_text, period["text"]),
+            pl.col("_partner_iso3").is_null(),
+            pl.format("unknown partner country '{}'", pl.col("partnerISO")),
         ),
-        (~flow.is_in(FLOWS), pl.format("unknown flow '{}'", pl.col("flow"))),
-        (
-            pl.col("reporter_iso3").is_null(),
-            pl.format("unknown reporter country '{}'", col(reporter)),
-        ),
-        (
-            pl.col("partner_iso3").is_null(),
-            pl.format("unknown partner country '{}'", col(partner)),
-        ),
-        not_a_number(weight),
-        not_a_number("value_usd" if "value_usd" in cols else None),
-        not_a_number(local),
-        (
-            number(weight).is_null()
-            & number("value_usd" if "value_usd" in cols else None).is_null()
-            & number(local).is_null(),
-            pl.lit("no figure: neither a weight nor a value"),
-        ),
-    )
-    year_start = start.dt.month() == 1
-    is_month = (start.dt.day() == 1) & (end == start.dt.month_end())
-    is_year = year_start & (start.dt.day() == 1) & (end.dt.month() == 12) & (end.dt.day() == 31)
-    value_usd = number("value_usd" if "value_usd" in cols else None)
-    return parsed.select(
-        pl.col(ROW),
-        reason.alias(REASON),
-        start.dt.year().alias("year"),
-        pl.when(is_month).then(start.dt.month()).cast(pl.Int8).alias("month"),
+        _not_a_number(kg_text, kg, "netWgt"),
+        _not_a_number(cif_text, cif, "cifvalue"),
+        _not_a_number(fob_text, fob, "fobvalue"),
+        _not_a_number(primary_text, primary, "primaryValue"),
+        (kg.is_null() & value.is_null(), pl.lit("no figure: neither a weight nor a value")),
+    ]
+    return columns, checks
+
+
+def _compiled_period(cols: list[str]) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """Start, end, 'unreadable' flag and label of each row's period, from whichever period
+    columns the compiled table has."""
+    if "period_start" in cols:
+        start = pl.col("period_start").str.to_date("%Y-%m-%d", strict=False)
+        end = pl.col("period_end").str.to_date("%Y-%m-%d", strict=False)
+        label = pl.concat_str([pl.col("period_start"), pl.col("period_end")], separator="..")
+        return start, end, start.is_null() | end.is_null(), label
+    label = pl.col("period") if "period" in cols else pl.col("year")
+    is_year = label.str.contains(r"^\d{4}$")
+    is_month = label.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")
+    start = (
         pl.when(is_year)
+        .then(pl.concat_str([label, pl.lit("-01-01")]))
+        .when(is_month)
+        .then(pl.concat_str([label, pl.lit("-01")]))
+        .str.to_date("%Y-%m-%d", strict=False)
+    )
+    end = (
+        pl.when(is_year)
+        .then(start.dt.offset_by("1y").dt.offset_by("-1d"))
+        .otherwise(start.dt.month_end())
+    )
+    return start, end, start.is_null(), label
+
+
+def _parse_compiled(raw: pl.DataFrame, path: Path) -> tuple[dict[str, pl.Expr], Checks]:
+    cols = raw.columns
+    start, end, unreadable, label = _compiled_period(cols)
+    weight_name = next((c for c in ("net_weight_kg", "weight_kg") if c in cols), "")
+    local_name = next((c for c in ("value_idr", "value_myr") if c in cols), "")
+    weight_text, value_text, local_text = (
+        _col(cols, weight_name),
+        _col(cols, "value_usd"),
+        _col(cols, local_name),
+    )
+    weight, value, local = (
+        t.cast(pl.Float64, strict=False) for t in (weight_text, value_text, local_text)
+    )
+    code = _col(cols, "hs_code_as_given").str.replace_all(r"\D", "")
+    code = pl.when(code.str.len_chars() >= 4).then(code).otherwise(pl.lit(COMPILED_DEFAULT_HS))
+    approx = _col(cols, "value_qualifier").fill_null("") == "approx"
+    flow = pl.col("flow").str.to_lowercase()
+    year_text = _col(cols, "year")
+    is_month = (start.dt.day() == 1) & (end == start.dt.month_end())
+    is_year = (
+        (start.dt.month() == 1) & (start.dt.day() == 1) & (end == pl.date(end.dt.year(), 12, 31))
+    )
+    columns = {
+        "year": start.dt.year(),
+        "month": pl.when(is_month).then(start.dt.month()),
+        "period_type": pl.when(is_year)
         .then(pl.lit("annual"))
         .when(is_month)
         .then(pl.lit("monthly"))
-        .otherwise(pl.lit("partial"))
-        .alias("period_type"),
-        start.alias("period_start"),
-        end.alias("period_end"),
-        "reporter_iso3",
-        "partner_iso3",
-        flow.alias("flow"),
-        pl.concat_str([hs_code.str.slice(0, 6), pl.lit("0000")]).str.slice(0, 6).alias("hs6"),
-        hs_code.alias("hs_code"),
-        number(weight).alias("net_weight_kg"),
-        value_usd.alias("value_usd"),
+        .otherwise(pl.lit("partial")),
+        "period_start": start,
+        "period_end": end,
+        "reporter_iso3": pl.col("_reporter_iso3"),
+        "partner_iso3": pl.col("_partner_iso3"),
+        "flow": flow,
+        **_hs(code),
+        "port": _col(cols, "entry_point"),
+        "net_weight_kg": weight,
+        "value_usd": value,
         # BPS import values are CIF; the compiled export figures do not state their valuation.
-        pl.when(value_usd.is_not_null() & (flow == "import"))
-        .then(pl.lit("CIF"))
-        .alias("valuation"),
-        number(local).alias("value_local"),
-        pl.when(number(local).is_not_null())
-        .then(pl.lit(local.removeprefix("value_").upper() if local else None))
-        .alias("local_currency"),
-        (approx & number(weight).is_not_null()).alias("weight_estimated"),
-        (approx & (value_usd.is_not_null() | number(local).is_not_null())).alias("value_estimated"),
-        qualifier.alias("value_qualifier"),
-        pl.col("source"),
-        col(_first_present(cols, "source_date")).alias("source_date"),
-        pl.concat_str(
-            [col(c) for c in ("underlying_database", "quoted_origin", "quoted_by") if c in cols]
-            or [pl.lit(None, dtype=pl.String)],
+        "valuation": pl.when(value.is_not_null() & (flow == "import")).then(pl.lit("CIF")),
+        "value_local": local,
+        "local_currency": pl.when(local.is_not_null()).then(
+            pl.lit(local_name.removeprefix("value_").upper() or None)
+        ),
+        "weight_estimated": approx & weight.is_not_null(),
+        "value_estimated": approx & (value.is_not_null() | local.is_not_null()),
+        "value_qualifier": _col(cols, "value_qualifier"),
+        "source_kind": pl.lit("news_quote"),
+        "source": pl.col("source"),
+        "source_date": _col(cols, "source_date"),
+        "source_detail": pl.concat_str(
+            [_col(cols, c) for c in ("underlying_database", "quoted_origin", "quoted_by")],
             separator="; ",
             ignore_nulls=True,
+        ).replace("", None),
+        "note": _col(cols, "notes"),
+    }
+    reporter = _col(cols, "reporter", "reporter_exporter")
+    partner = _col(cols, "partner", "partner_importer")
+    checks: Checks = [
+        (
+            unreadable,
+            pl.format("period '{}' is not a year (YYYY), a month (YYYY-MM) or a date range", label),
+        ),
+        (end.dt.year() != start.dt.year(), pl.format("period '{}' spans several years", label)),
+        (
+            year_text.cast(pl.Int32, strict=False) != start.dt.year(),
+            pl.format("year '{}' does not match period '{}'", year_text, label),
+        ),
+        (~flow.is_in(FLOWS), pl.format("unknown flow '{}'", pl.col("flow"))),
+        (pl.col("_reporter_iso3").is_null(), pl.format("unknown reporter country '{}'", reporter)),
+        (pl.col("_partner_iso3").is_null(), pl.format("unknown partner country '{}'", partner)),
+        _not_a_number(weight_text, weight, weight_name),
+        _not_a_number(value_text, value, "value_usd"),
+        _not_a_number(local_text, local, local_name),
+        (
+            weight.is_null() & value.is_null() & local.is_null(),
+            pl.lit("no figure: neither a weight nor a value"),
+        ),
+    ]
+    return columns, checks
+
+
+def _countries_of(raw: pl.DataFrame, fmt: str) -> pl.DataFrame:
+    """Add `_reporter_iso3` and `_partner_iso3` resolved once per distinct name."""
+    cols = raw.columns
+    if fmt == "comtrade":
+        reporter, partner = raw["reporterISO"], raw["partnerISO"]
+    elif fmt == "bps":
+        roles = {role: c for c, role in _bps_columns(cols).items()}
+        reporter = pl.Series(["IDN"] * raw.height, dtype=pl.String)
+        partner = raw[roles.get("partner_export", roles.get("partner", ""))]
+    else:
+        reporter = raw[next(c for c in ("reporter", "reporter_exporter") if c in cols)]
+        partner_name = next((c for c in ("partner", "partner_importer") if c in cols), None)
+        partner = (
+            raw[partner_name]
+            if partner_name
+            else pl.Series(["World"] * raw.height, dtype=pl.String)
         )
-        .replace("", None)
-        .alias("source_detail"),
-        col(_first_present(cols, "notes")).alias("note"),
+    return raw.with_columns(_reporter_iso3=to_iso3(reporter), _partner_iso3=to_iso3(partner))
+
+
+PARSERS = {"bps": _parse_bps, "comtrade": _parse_comtrade, "compiled": _parse_compiled}
+#: Defaults for clean columns a format does not give.
+DEFAULTS: dict[str, pl.Expr] = {
+    "port": _null(),
+    "value_local": pl.lit(None, dtype=pl.Float64),
+    "local_currency": _null(),
+    "weight_estimated": pl.lit(False),
+    "value_estimated": pl.lit(False),
+    "value_qualifier": _null(),
+    "source_date": _null(),
+    "source_detail": _null(),
+    "note": _null(),
+}
+
+
+def _parse(raw: pl.DataFrame, fmt: str, path: Path) -> pl.DataFrame:
+    """The clean columns plus `reason` (null for rows that parsed)."""
+    columns, checks = PARSERS[fmt](raw, path)
+    exprs = {**DEFAULTS, **columns}
+    return _countries_of(raw, fmt).select(
+        pl.col(ROW),
+        first_problem(*checks).alias(REASON),
+        *[exprs[name].alias(name) for name in CustomsSchema.column_names() if name in exprs],
         pl.col(FILE),
     )
 
 
+def _is_known_header(cells: list[str]) -> bool:
+    return detect_format(cells) is not None
+
+
 def load_customs(path: str | Path) -> Loaded:
-    """Load one trade table into the clean customs schema, quarantining bad rows.
+    """Load one trade table (BPS portal, UN Comtrade or compiled) into the clean customs
+    schema, quarantining bad rows.
 
     Rows that repeat an earlier row exactly are counted in `n_duplicates`; rows that cannot be
-    parsed or fail validation go to `rejected` with their raw text and a reason.
+    parsed or fail validation go to `rejected` with their raw text and a reason. An unknown
+    header raises `DataError` naming the file and the columns each format needs.
     """
     path = Path(path)
-    raw = read_text_table(path)
-    fmt = detect_format(raw.columns, path)
+    raw = read_table(path, _is_known_header)
+    fmt = detect_format(raw.columns)
+    if fmt is None:
+        raise _unknown_header(path, raw.columns)
     raw_columns = raw.columns
     raw = number_rows(raw, path)
     duplicate = mark_duplicates(raw, raw_columns)
     raw_kept = raw.filter(~duplicate)
 
-    parsed = _parse_compiled(raw_kept)
+    parsed = _parse(raw_kept, fmt, path)
     clean, failure = CustomsSchema.filter(parsed.filter(pl.col(REASON).is_null()), cast=True)
     reasons = pl.concat(
         [
