@@ -246,7 +246,10 @@ def _hs(code: pl.Expr) -> dict[str, pl.Expr]:
 
 
 def _year_month_period(year: pl.Expr, month: pl.Expr) -> dict[str, pl.Expr]:
-    """Period columns for a year and an optional month (null month = the whole year)."""
+    """Period columns for a year and an optional month (null month = the whole year).
+
+    Years outside 1..9999 give null dates here; the checks and the schema say why."""
+    year = pl.when(year.is_between(1, 9999)).then(year)
     start = pl.date(year, month.fill_null(1), 1)
     return {
         "year": year,
@@ -299,7 +302,10 @@ def _parse_bps(raw: pl.DataFrame, path: Path) -> tuple[dict[str, pl.Expr], Check
         "source": pl.lit(f"BPS export-import portal ({path.name})"),
     }
     checks: Checks = [
-        (year.is_null(), pl.format("year '{}' is not a year", year_text)),
+        (
+            ~year.is_between(1, 9999).fill_null(False),
+            pl.format("year '{}' is not a year", year_text),
+        ),
         (
             month_text.is_not_null() & month.is_null(),
             pl.format("month '{}' is not a month", month_text),
@@ -324,11 +330,8 @@ def _parse_comtrade(raw: pl.DataFrame, path: Path) -> tuple[dict[str, pl.Expr], 
     flow = flow_code.replace_strict({"M": "import", "X": "export"}, default=None)
     year = pl.col("refYear").cast(pl.Int32, strict=False)
     month_text = _col(cols, "refMonth")
-    month = (
-        pl.when(month_text == COMTRADE_ANNUAL)
-        .then(None)
-        .otherwise(month_text.cast(pl.Int8, strict=False))
-    )
+    month_number = month_text.cast(pl.Int8, strict=False)
+    month = pl.when(month_number.is_between(1, 12)).then(month_number)
 
     def number(name: str) -> tuple[pl.Expr, pl.Expr]:
         text = _col(cols, name)
@@ -365,9 +368,12 @@ def _parse_comtrade(raw: pl.DataFrame, path: Path) -> tuple[dict[str, pl.Expr], 
         "source_detail": _col(cols, "reporterDesc"),
     }
     checks: Checks = [
-        (year.is_null(), pl.format("refYear '{}' is not a year", pl.col("refYear"))),
         (
-            month_text.is_not_null() & (month_text != COMTRADE_ANNUAL) & ~month.is_between(1, 12),
+            ~year.is_between(1, 9999).fill_null(False),
+            pl.format("refYear '{}' is not a year", pl.col("refYear")),
+        ),
+        (
+            month_text.is_not_null() & (month_text != COMTRADE_ANNUAL) & month.is_null(),
             pl.format("refMonth '{}' is not a month or 52 (annual)", month_text),
         ),
         (
