@@ -131,6 +131,38 @@ def report(brief: BriefOption = None) -> None:
     console.print(_summary(result))
 
 
+fetch_app = typer.Typer(help="Download public data into dated raw snapshots.", no_args_is_help=True)
+app.add_typer(fetch_app, name="fetch")
+
+
+@fetch_app.command("comtrade")
+def fetch_comtrade_command(
+    year: Annotated[list[int], typer.Option("--year", help="Year to fetch (repeatable).")],
+    reporter: Annotated[
+        list[str] | None,
+        typer.Option("--reporter", help="Exporter ISO3 code (repeatable); default: all known."),
+    ] = None,
+    monthly: Annotated[bool, typer.Option(help="Monthly records instead of annual.")] = False,
+) -> None:
+    """Pull HS 6309 flows to and from Indonesia from UN Comtrade (needs COMTRADE_API_KEY)."""
+    import os
+
+    from thriftwatch.fetch import MIRROR_REPORTERS, FetchError, fetch_comtrade
+    from thriftwatch.snapshots import SnapshotExistsError
+
+    try:
+        path = fetch_comtrade(
+            paths().source_dir("customs"),
+            year,
+            api_key=os.environ.get("COMTRADE_API_KEY"),
+            reporters=reporter or tuple(MIRROR_REPORTERS),
+            monthly=monthly,
+        )
+    except (FetchError, SnapshotExistsError) as exc:
+        raise _fail(exc) from None
+    console.print(f"wrote {path} and its .meta.yml")
+
+
 def main() -> None:
     """Entry point of the `thriftwatch` script."""
     app()

@@ -41,3 +41,32 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class SnapshotExistsError(FileExistsError):
+    """A snapshot file is never overwritten: a refresh adds a new dated folder."""
+
+
+def write_snapshot(
+    source_dir: Path, name: str, data: bytes, meta: dict[str, object], day: dt.date
+) -> Path:
+    """Write `data` as `<source_dir>/<day>/<name>` with its `<name>.meta.yml` (sha256, bytes
+    and `meta`); refuse to replace a file that is already there."""
+    import yaml
+
+    from thriftwatch.catalog import write_atomic
+
+    target = source_dir / day.isoformat() / name
+    if target.exists():
+        raise SnapshotExistsError(f"{target} already exists; snapshots are never overwritten")
+    provenance = {
+        "file": name,
+        **meta,
+        "date_accessed": day.isoformat(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+    }
+    write_atomic(target, data)
+    text = yaml.safe_dump(provenance, sort_keys=False, allow_unicode=True, width=100)
+    write_atomic(target.with_name(f"{name}.meta.yml"), text.encode())
+    return target
