@@ -93,6 +93,21 @@ figures.table(
     numeric=("mirror_kg", "reported_kg", "gap_kg", "ratio_kg"),
 )
 
+# %%
+hubs = shown.filter(shown["transit_hub"])
+origins = shown.filter(~shown["transit_hub"])
+display(
+    Markdown(
+        f"Across the {shown.height} partners with both figures for {year}, "
+        f"**{tonnes(shown['unrecorded_kg'].sum())}** shipped to Indonesia do not appear in its "
+        f"import records: {tonnes(hubs['unrecorded_kg'].sum())} from transit hubs "
+        f"({', '.join(hubs['partner_name'].to_list()) or 'none'}) and "
+        f"{tonnes(origins['unrecorded_kg'].sum())} from origin suppliers "
+        f"({', '.join(origins['partner_name'].to_list()) or 'none'}). Partners that report "
+        "exports but appear in no BPS figure, and the reverse, are left out of this sum."
+    )
+)
+
 # %% [markdown]
 # ## What BPS records
 #
@@ -104,6 +119,39 @@ figures.table(
 figures.recorded_imports_by_year(annual)
 
 # %% [markdown]
+# ### Unit values
+#
+# Dividing value by weight is a quick plausibility check: used clothing trades in bales at a
+# few US dollars per kilogram. A recorded entry far above that is more likely personal effects
+# or a mis-keyed weight than a commercial bale.
+
+# %%
+valued = gap.filter((gap["year"] == year) & gap["reported_usd_per_kg"].is_not_null()).sort(
+    "reported_usd_per_kg", descending=True
+)
+figures.table(
+    valued,
+    {
+        "partner_name": "Partner",
+        "reported_kg": "BPS weight",
+        "reported_usd": "BPS value (CIF)",
+        "reported_usd_per_kg": "USD per kg",
+        "reported_unit_value_flag": "Check",
+    },
+    caption=f"Unit values of worn clothing imports recorded by BPS, {year}",
+    note=figures.source_note(valued["reported_source"].to_list())
+    + " Check: 'high' or 'low' where the unit value leaves USD 0.05-50 per kg or lies far "
+    "from the other partners' values.",
+    formats={
+        "reported_kg": tonnes,
+        "reported_usd": usd,
+        "reported_usd_per_kg": lambda v: f"{v:,.2f}",
+        "reported_unit_value_flag": lambda v: v or "",
+    },
+    numeric=("reported_kg", "reported_usd", "reported_usd_per_kg"),
+)
+
+# %% [markdown]
 # ## About these figures
 #
 # - Every figure is a **news quote** of official statistics (BPS, ITC Trade Map, UN Comtrade),
@@ -111,8 +159,12 @@ figures.recorded_imports_by_year(annual)
 #   against BPS "Impor menurut HS 8 digit" and direct UN Comtrade extracts before citing.
 # - The mirror weights were quoted by the Indonesian Textile Association (API), an interested
 #   party, from ITC Trade Map; they come without values, so the gap is measured in tonnes.
-# - BPS import values are CIF; partner export values would be FOB. No valuation adjustment is
-#   needed for weights.
+# - BPS import values are CIF; partner export values are FOB. Where both are known, partner
+#   values are raised by a CIF/FOB factor (default 1.10, the IMF convention; `thriftwatch run
+#   --cif-fob-factor`) before comparison. Weights need no adjustment.
+# - Where one source quotes a cell several times, an official extract (BPS portal, UN
+#   Comtrade) is preferred to a news quote, then the most precise figure; the others are kept
+#   as the range shown by the whiskers.
 # - A partner or year without a figure on one side is shown as missing, never as a zero gap.
 
 # %%

@@ -15,6 +15,7 @@ from thriftwatch.config import ReferenceDataMissingError, paths
 from thriftwatch.errors import DataError
 from thriftwatch.report import BRIEFS, BriefError
 from thriftwatch.steps import StepResult
+from thriftwatch.trade import CIF_FOB_FACTOR
 
 app = typer.Typer(
     help="thriftwatch: measure and publish the illegal trade in imported used clothing.",
@@ -94,13 +95,25 @@ def _fail(exc: Exception) -> typer.Exit:
 
 
 @app.command()
-def run(brief: BriefOption = None) -> None:
+def run(
+    brief: BriefOption = None,
+    cif_fob_factor: Annotated[
+        float,
+        typer.Option(
+            min=1.0,
+            max=2.0,
+            help="Factor raising partner FOB export values to CIF in the mirror gap.",
+        ),
+    ] = CIF_FOB_FACTOR,
+) -> None:
     """Run the whole pipeline: raw snapshots -> processed tables -> notebooks -> HTML briefs."""
     where = paths()
     start = time.perf_counter()
     try:
         with _progress() as progress:
-            result = pipeline.run(where, brief, listener=_listener(progress))
+            result = pipeline.run(
+                where, brief, cif_fob_factor=cif_fob_factor, listener=_listener(progress)
+            )
     except (DataError, BriefError, ReferenceDataMissingError, FileNotFoundError, ValueError) as exc:
         raise _fail(exc) from exc
     console.print(_summary(result))

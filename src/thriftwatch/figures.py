@@ -114,9 +114,14 @@ def _site(url: str) -> str:
 
 
 def source_note(sources: Iterable[str | None], *, prefix: str = "Source") -> str:
-    """`Source: a.com, b.com` from the URLs of the rows a figure shows (sorted, unique)."""
-    sites = sorted({_site(s) for s in sources if s})
-    return f"{prefix}: news reports quoting official statistics ({', '.join(sites)})."
+    """`Source: ...` from the `source` values of the rows a figure shows: named extracts as
+    they are (`BPS export-import portal (file.csv)`), web pages by site, sorted and unique."""
+    given = {s for s in sources if s}
+    sites = sorted({_site(s) for s in given if "://" in s})
+    named = sorted(s for s in given if "://" not in s)
+    if sites:
+        named.append(f"news reports quoting official statistics ({', '.join(sites)})")
+    return f"{prefix}: {'; '.join(named) or 'not stated'}."
 
 
 def _with_source(fig: go.Figure, note: str) -> go.Figure:

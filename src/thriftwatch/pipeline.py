@@ -23,6 +23,7 @@ from thriftwatch.catalog import write_atomic
 from thriftwatch.config import REFERENCE_FILES, Paths
 from thriftwatch.snapshots import data_files, newest_snapshot, sha256
 from thriftwatch.steps import StepResult
+from thriftwatch.trade import CIF_FOB_FACTOR
 
 #: Packages whose versions go into the manifest.
 RECORDED_PACKAGES = (
@@ -51,6 +52,7 @@ class RunResult:
     run_id: str
     results: list[StepResult] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    settings: dict[str, object] = field(default_factory=dict)
     manifest: Path | None = None
 
 
@@ -146,6 +148,7 @@ def manifest(where: Paths, result: RunResult, started: dt.datetime, inputs: list
         ],
         "outputs": outputs,
         "steps": [{"name": k, "seconds": v} for k, v in result.seconds.items()],
+        "settings": result.settings,
         "loaders": {"customs": customs.details.get("files", []) if customs else []},
         "reference": {
             "folder": str(where.refdata),
@@ -158,14 +161,22 @@ def run(
     where: Paths,
     briefs: Sequence[str] | None = None,
     *,
+    cif_fob_factor: float = CIF_FOB_FACTOR,
     listener: Listener | None = None,
 ) -> RunResult:
-    """Run every step on the newest raw snapshots, build the briefs, write the manifest."""
+    """Run every step on the newest raw snapshots, build the briefs, write the manifest.
+
+    `cif_fob_factor` raises partner FOB export values to Indonesia's CIF basis in the mirror
+    gap (see `thriftwatch.trade.CIF_FOB_FACTOR`)."""
     started = dt.datetime.now(dt.UTC)
     inputs = raw_inputs(where)
-    result = RunResult(run_id=make_run_id(inputs, started))
-    for name, module in steps.DATA_STEPS:
-        _timed(name, partial(module.run, where), result, listener)
+    result = RunResult(
+        run_id=make_run_id(inputs, started), settings={"cif_fob_factor": cif_fob_factor}
+    )
+    _timed("customs", partial(steps.customs.run, where), result, listener)
+    _timed(
+        "trade", partial(steps.trade.run, where, cif_fob_factor=cif_fob_factor), result, listener
+    )
     build_briefs(where, briefs, run_id=result.run_id, result=result, listener=listener)
     document = manifest(where, result, started, inputs)
     result.manifest = write_atomic(

@@ -1,0 +1,43 @@
+"""Figure helpers: sources, numbers for prose, escaped tables."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from thriftwatch.figures import source_note, table, tonnes, usd
+
+
+def test_source_note_names_extracts_and_groups_web_pages_by_site():
+    note = source_note(
+        ["https://www.kumparan.com/a", "https://kumparan.com/b", "UN Comtrade (ct.csv)", None]
+    )
+    assert note == (
+        "Source: UN Comtrade (ct.csv); news reports quoting official statistics (kumparan.com)."
+    )
+    assert source_note([None]) == "Source: not stated."
+
+
+def test_weights_and_values_read_as_people_write_them():
+    assert [tonnes(24_544_000), tonnes(1650), tonnes(12_000), tonnes(41), tonnes(None)] == [
+        "24,544 t",
+        "1.65 t",
+        "12 t",
+        "41 kg",
+        "n/a",
+    ]
+    assert [usd(272_146), usd(1_500_000), usd(None)] == ["USD 272,146", "USD 1.5 million", "n/a"]
+
+
+def test_table_escapes_every_cell_and_caption():
+    frame = pl.DataFrame({"title": ["<script>alert(1)</script>"], "kg": [1650.0]})
+    page = table(
+        frame,
+        {"title": "Judul <b>", "kg": "Berat"},
+        caption="A & B",
+        formats={"kg": tonnes},
+        numeric=("kg",),
+    )._repr_html_()
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Judul &lt;b&gt;" in page and "A &amp; B" in page
+    assert '<td class="num">1.65 t</td>' in page
