@@ -98,3 +98,37 @@ def test_brief_headline_states_the_computed_gap(brief_html):
         "Malaysia reports 24,544 t of worn clothing (HS 6309) exported to Indonesia in 2022" in text
     )
     assert "BPS records 1.65 t imported from Malaysia" in text
+
+
+def test_a_later_snapshot_adds_files_and_supersedes_same_named_ones(raw_copy, tmp_path):
+    from conftest import isolated_paths
+    from formats import comtrade_row, write_comtrade_csv
+
+    from thriftwatch import pipeline
+    from thriftwatch.snapshots import current_files
+
+    later = raw_copy / "customs" / "2026-12-15"
+    later.mkdir()
+    write_comtrade_csv(later, [comtrade_row(kg="24600000")], name="comtrade_hs6309.csv")
+    # a re-delivered annual file with one row fewer supersedes the embedded copy
+    old = next((raw_copy / "customs").glob("2026-11-30/bps_imports_hs6309_annual.csv"))
+    (later / old.name).write_text("".join(old.read_text().splitlines(keepends=True)[:-1]))
+
+    files = current_files(raw_copy / "customs")
+    assert len(files) == 7
+    assert {f.parent.name for f in files if f.name == old.name} == {"2026-12-15"}
+
+    where = isolated_paths(tmp_path, raw=raw_copy)
+    pipeline.run(where, briefs=[])
+    clean = catalog.load("customs_clean", where)
+    assert clean.filter(pl.col("source_file") == old.name).height == 15
+    gap = catalog.load("mirror_gap", where)
+    mys = gap.filter((pl.col("partner_iso3") == "MYS") & (pl.col("year") == 2022)).row(
+        0, named=True
+    )
+    # the official UN Comtrade extract is preferred to the news-quoted ITC Trade Map figure
+    assert (mys["mirror_kg"], mys["mirror_source_kind"]) == (24_600_000, "un_comtrade")
+    assert mys["mirror_n_sources"] == 2
+    manifest = json.loads(where.manifest.read_text())
+    assert manifest["settings"] == {"cif_fob_factor": 1.1}
+    assert not (where.reports / "mirror-gap.html").exists()

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from thriftwatch import __version__, steps
 from thriftwatch.catalog import write_atomic
-from thriftwatch.config import REFERENCE_FILES, Paths
-from thriftwatch.snapshots import data_files, newest_snapshot, sha256
+from thriftwatch.config import REFERENCE_FILES, SOURCES, Paths
+from thriftwatch.snapshots import current_files, sha256
 from thriftwatch.steps import StepResult
 from thriftwatch.trade import CIF_FOB_FACTOR
 
@@ -68,13 +68,8 @@ def package_versions() -> dict[str, str]:
 
 
 def raw_inputs(where: Paths) -> list[Path]:
-    """Data files of the newest snapshot of every raw source."""
-    files: list[Path] = []
-    for source in ("customs", "seizures", "listings"):
-        snapshot = newest_snapshot(where.source_dir(source))
-        if snapshot is not None:
-            files += data_files(snapshot)
-    return files
+    """The current data files of every raw source (see `snapshots.current_files`)."""
+    return [f for source in SOURCES for f in current_files(where.source_dir(source))]
 
 
 def make_run_id(inputs: Sequence[Path], now: dt.datetime) -> str:

@@ -34,6 +34,22 @@ def data_files(snapshot: Path) -> list[Path]:
     )
 
 
+def current_files(source_dir: Path) -> list[Path]:
+    """The data files a run reads for a source: every file name found in its dated snapshots,
+    each in its newest version. A refresh that re-delivers a file supersedes the older copy;
+    a new file (another year, another extract) is read beside the others."""
+    if not source_dir.is_dir():
+        return []
+    snapshots = sorted(
+        (d, f) for f in source_dir.iterdir() if f.is_dir() and (d := _snapshot_date(f))
+    )
+    newest: dict[str, Path] = {}
+    for _, folder in snapshots:
+        for file in data_files(folder):
+            newest[file.name] = file
+    return sorted(newest.values(), key=lambda f: f.name)
+
+
 def sha256(path: Path) -> str:
     """Hex SHA-256 of a file, read in blocks."""
     digest = hashlib.sha256()

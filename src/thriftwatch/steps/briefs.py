@@ -10,8 +10,9 @@ from thriftwatch.steps.base import StepResult
 
 
 def select(names: Sequence[str] | None) -> list[str]:
-    """The briefs to build: all of them, or the named ones (unknown names are an error)."""
-    if not names:
+    """The briefs to build: all of them for None, else the named ones (none for an empty
+    list; unknown names are an error)."""
+    if names is None:
         return list(BRIEFS)
     unknown = sorted(set(names) - set(BRIEFS))
     if unknown:

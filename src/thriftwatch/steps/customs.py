@@ -1,4 +1,4 @@
-"""Step: the newest customs snapshot -> the clean trade table, its quarantine and the row
+"""Step: the current customs files -> the clean trade table, its quarantine and the row
 accounting of every file."""
 
 from __future__ import annotations
@@ -9,20 +9,19 @@ from thriftwatch import catalog
 from thriftwatch.config import Paths
 from thriftwatch.loaders import load_customs
 from thriftwatch.loaders.base import REJECTED_SCHEMA
-from thriftwatch.snapshots import data_files, newest_snapshot
+from thriftwatch.snapshots import current_files
 from thriftwatch.steps.base import StepResult
 
 
 def run(where: Paths) -> StepResult:
-    """Load every file of the newest customs snapshot and save the combined tables."""
+    """Load every current customs file (see `current_files`) and save the combined tables."""
     # Load inputs
-    snapshot = newest_snapshot(where.source_dir("customs"))
-    if snapshot is None:
+    files = current_files(where.source_dir("customs"))
+    if not files:
         raise FileNotFoundError(
-            f"no customs snapshot under {where.source_dir('customs')}: expected a folder "
-            "raw/customs/<YYYY-MM-DD>/ holding trade tables"
+            f"no customs data under {where.source_dir('customs')}: expected dated snapshot "
+            "folders raw/customs/<YYYY-MM-DD>/ holding trade tables"
         )
-    files = data_files(snapshot)
     loaded = [load_customs(f) for f in files]
 
     # Process
@@ -31,13 +30,17 @@ def run(where: Paths) -> StepResult:
         REJECTED_SCHEMA  # type: ignore[arg-type]
     )
     accounting = pl.DataFrame(
-        [{**x.summary(), "file": x.path.name if x.path else None} for x in loaded]
+        [
+            {**x.summary(), "file": x.path.name, "snapshot": x.path.parent.name}
+            for x in loaded
+            if x.path
+        ]
     )
     n_raw, n_dup = sum(x.n_raw for x in loaded), sum(x.n_duplicates for x in loaded)
     assert (kept := clean.height + rejected.height + n_dup) == n_raw, (
         f"customs rows not conserved: {n_raw} raw, {kept} clean + rejected + duplicates"
     )
-    assert clean.height > 0, f"no clean trade rows in {snapshot}"
+    assert clean.height > 0, f"no clean trade rows in {len(files)} customs files"
 
     # Save outputs
     outputs = {
@@ -49,5 +52,5 @@ def run(where: Paths) -> StepResult:
         "customs",
         inputs=files,
         outputs=outputs,
-        details={"snapshot": snapshot.name, "files": accounting.to_dicts()},
+        details={"files": accounting.to_dicts()},
     )
