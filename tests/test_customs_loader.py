@@ -163,3 +163,25 @@ def test_country_names_in_indonesian_and_english_map_to_iso3_and_unknowns_stay_n
         ]
     )
     assert to_iso3(names).to_list() == ["JPN", "KOR", "USA", "CHN", "SGP", "GBR", "MYS", None, None]
+
+
+PARTIAL_HEADER = (
+    "period_start,period_end,period_label,reporter,partner,flow,weight_as_given,value_as_given,"
+    "net_weight_kg,value_usd,value_qualifier,source,source_kind,source_date,notes\n"
+)
+PARTIAL_GOOD = "2024-01-01,2024-07-31,2024-01..07,Indonesia,World,import,,,1950000,473340,,https://a.example,news_quote,2025-09-11,\n"
+
+
+@pytest.mark.parametrize(
+    ("dates", "reason"),
+    [
+        ("2023-06-01,2024-05-31", "period '2023-06-01..2024-05-31' spans several years"),
+        ("2024-07-31,2024-01-01", "period ends before it starts"),
+        ("2024-02-30,2024-03-31", "is not a year (YYYY), a month (YYYY-MM) or a date range"),
+    ],
+)
+def test_bad_date_ranges_are_quarantined(tmp_path, dates, reason):
+    bad = PARTIAL_GOOD.replace("2024-01-01,2024-07-31", dates)
+    loaded = load_customs(write(tmp_path, PARTIAL_GOOD, bad, header=PARTIAL_HEADER))
+    assert loaded.clean.height == 1
+    assert reason in loaded.rejected["reason"][0]
