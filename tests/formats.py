@@ -119,3 +119,17 @@ def write_comtrade_csv(folder: Path, rows: list[str], *, name: str = "comtrade.c
     path = folder / name
     path.write_text(COMTRADE_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return path
+
+
+def comtrade_import_row(**overrides: str) -> str:
+    """Indonesia's reported import from Malaysia, 2022: 1,650 kg, USD 1,774.5 CIF."""
+    fields: dict = {
+        "reporter": ("360", "IDN", "Indonesia"),
+        "flow": "M",
+        "partner": ("458", "MYS", "Malaysia"),
+        "kg": "1650",
+        "cif": "1774.5",
+        "fob": "",
+        "primary": "1774.5",
+    }
+    return comtrade_row(**{**fields, **overrides})

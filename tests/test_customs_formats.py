@@ -7,7 +7,13 @@ import json
 import polars as pl
 import pytest
 import xlsxwriter
-from formats import BPS_HEADER, comtrade_row, write_bps_csv, write_comtrade_csv
+from formats import (
+    BPS_HEADER,
+    comtrade_import_row,
+    comtrade_row,
+    write_bps_csv,
+    write_comtrade_csv,
+)
 
 from thriftwatch import DataError, load_customs
 from thriftwatch.trade import gap_cell, mirror_gap
@@ -109,15 +115,7 @@ def test_comtrade_annual_record_and_empty_values_stay_null(tmp_path):
         [
             comtrade_row(),  # MYS -> IDN exports 2022, refMonth 52
             comtrade_row(year=2021, kg="", kg_estimated="True", fob="8500000", primary=""),
-            comtrade_row(
-                reporter=("360", "IDN", "Indonesia"),
-                flow="M",
-                partner=("458", "MYS", "Malaysia"),
-                kg="1650",
-                cif="1774.5",
-                fob="",
-                primary="1774.5",
-            ),
+            comtrade_import_row(),
             comtrade_row(month="3", kg="100", kg_estimated="True", fob="", primary="250"),
         ],
     )
@@ -172,15 +170,7 @@ def test_every_comtrade_rejection_reason(tmp_path, row, reason):
 def test_world_partner_code_maps_to_wld(tmp_path):
     path = write_comtrade_csv(
         tmp_path,
-        [
-            comtrade_row(
-                reporter=("360", "IDN", "Indonesia"),
-                flow="M",
-                partner=("0", "W00", "World"),
-                cif="272146",
-                fob="",
-            )
-        ],
+        [comtrade_import_row(partner=("0", "W00", "World"), kg="26224", cif="272146")],
     )
     assert load_customs(path).clean["partner_iso3"].to_list() == ["WLD"]
 

@@ -9,7 +9,7 @@ import io
 import pandas as pd
 import pytest
 import yaml
-from formats import COMTRADE_HEADER, comtrade_row
+from formats import COMTRADE_HEADER, comtrade_import_row, comtrade_row
 from typer.testing import CliRunner
 
 from thriftwatch import load_customs
@@ -56,17 +56,7 @@ class FakeComtrade:
         if params["flowCode"] == "X":
             rows = [comtrade_row(year=2022), comtrade_row(year=2021, kg="25323000")]
         else:
-            rows = [
-                comtrade_row(
-                    reporter=("360", "IDN", "Indonesia"),
-                    flow="M",
-                    partner=("458", "MYS", "Malaysia"),
-                    kg="1650",
-                    cif="1774.5",
-                    fob="",
-                    primary="1774.5",
-                )
-            ]
+            rows = [comtrade_import_row()]
         return pd.read_csv(io.StringIO(COMTRADE_HEADER + "\n" + "\n".join(rows)), dtype=str)
 
 
