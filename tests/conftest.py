@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from thriftwatch.config import PROJ_ROOT, Paths
 from thriftwatch.snapshots import newest_snapshot
 
 RAW = PROJ_ROOT / "data" / "raw"
+#: Real third-party marketplace scrapes, read in place, never committed.
+LISTINGS_SAMPLES = PROJ_ROOT.parent / "shared" / "data" / "listings-samples"
 
 
 @pytest.fixture(scope="session")
@@ -24,14 +27,27 @@ def customs_snapshot() -> Path:
 
 
 def isolated_paths(base: Path, raw: Path = RAW) -> Paths:
-    """Paths that read `raw` and write everything under `base`."""
+    """Paths that read `raw` and the environment's reference data, and write under `base`."""
     return dataclasses.replace(
-        Paths.from_env({}),
+        Paths.from_env(),
         raw=raw,
         processed=base / "processed",
         reports=base / "reports",
-        refdata=base / "reference",
     )
+
+
+@pytest.fixture(scope="session")
+def refdata() -> Paths:
+    """Paths whose reference folder holds the real reference files (THRIFTWATCH_REFDATA).
+
+    Missing reference data fails the test in CI and skips it elsewhere, saying why."""
+    where = Paths.from_env()
+    if not (where.refdata / "idn_kode_wilayah_prov_kabkota_2025.csv").is_file():
+        message = f"reference data not found in {where.refdata}: set THRIFTWATCH_REFDATA"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return where
 
 
 @pytest.fixture(scope="session")
