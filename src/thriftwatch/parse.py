@@ -7,10 +7,13 @@ loaders parse numbers, dates and codes from it afterwards.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -268,3 +271,160 @@ def parse_month(values: pl.Expr) -> pl.Expr:
     number = key.cast(pl.Int8, strict=False)
     named = key.replace_strict(MONTHS, default=None, return_dtype=pl.Int8)
     return pl.when(number.is_between(1, 12)).then(number).otherwise(named).cast(pl.Int8)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates in Indonesian sources
+
+DATE_PRECISIONS = ("day", "month", "year")
+_WEEKDAYS = (
+    r"(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+)
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """A date as precise as its text: the first day of the month or year when only those are
+    given (`precision` says which), or an `error` saying why it is no date."""
+
+    value: dt.date | None
+    precision: str | None
+    error: str | None = None
+
+
+def _make_date(year: int, month: int, day: int, precision: str, text: str) -> ParsedDate:
+    try:
+        return ParsedDate(dt.date(year, month, day), precision)
+    except ValueError:
+        return ParsedDate(None, None, f"impossible date '{text}'")
+
+
+def parse_date(text: str | None) -> ParsedDate:
+    """Indonesian and ISO date texts: `2023-03-28`, `28 Maret 2023`, `Sabtu, 10 Januari 2015`,
+    `06/04/2023` (day first), `6-4-2023`, `Okt 2023`, `2023-03`, `Maret 2023`, `2023`."""
+    if text is None or not (raw := text.strip()):
+        return ParsedDate(None, None, "no date")
+    t = re.sub(rf"^{_WEEKDAYS}\s*,?\s*", "", raw.lower()).strip(" ,.")
+    t = re.sub(r"\s+", " ", t)
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?", t):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), "day", raw)
+    if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", t):
+        return _make_date(int(m[3]), int(m[2]), int(m[1]), "day", raw)
+    if m := re.fullmatch(r"(\d{1,2}) ([a-z]+)\.? (\d{4})", t):
+        month = MONTHS.get(m[2])
+        if month is None:
+            return ParsedDate(None, None, f"unknown month '{m[2]}' in '{raw}'")
+        return _make_date(int(m[3]), month, int(m[1]), "day", raw)
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", t):
+        return _make_date(int(m[1]), int(m[2]), 1, "month", raw)
+    if m := re.fullmatch(r"([a-z]+)\.? (\d{4})", t):
+        month = MONTHS.get(m[1])
+        if month is None:
+            return ParsedDate(None, None, f"unknown month '{m[1]}' in '{raw}'")
+        return _make_date(int(m[2]), month, 1, "month", raw)
+    if re.fullmatch(r"\d{4}", t):
+        return _make_date(int(t), 1, 1, "year", raw)
+    return ParsedDate(None, None, f"not a date: '{raw}'")
+
+
+# ---------------------------------------------------------------------------------------------
+# Amounts written in words and with multipliers
+
+_NUMBER_WORDS = {
+    "nol": 0, "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6,
+    "tujuh": 7, "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100,
+    "seribu": 1000,
+}  # fmt: skip
+MULTIPLIERS = {
+    "ribu": 1e3, "rb": 1e3, "k": 1e3, "juta": 1e6, "jt": 1e6, "miliar": 1e9, "milyar": 1e9,
+    "m": 1e9, "triliun": 1e12, "t": 1e12,
+}  # fmt: skip
+#: Words that say "hundreds", "thousands", ...: a real but unknown amount.
+_VAGUE = r"\b(puluhan|belasan|ratusan|ribuan|jutaan|miliaran|banyak|beberapa)\b"
+_APPROX = (
+    r"\b(sekitar|kurang lebih|lebih kurang|kurang-lebih|hampir|mendekati|kira-kira"
+    r"|lebih dari|lebih)\b|±|\+/-"
+)
+_RANGE = r"\b(antara|hingga|sampai)\b|\d\s*[-–]\s*\d"
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number read from text, with what kind of number it was."""
+
+    value: float | None
+    vague: bool = False  # 'ratusan', 'ribuan': a real amount nobody counted
+    approx: bool = False  # 'sekitar 1.000'
+    range: bool = False  # 'antara Rp 1 hingga 2 miliar'
+    rest: str = ""  # the text after the number (its unit, for quantities)
+
+
+def _number(token: str) -> float | None:
+    """`7.363` -> 7363, `1,5` -> 1.5, `17,35` -> 17.35, `1.000.000` -> 1e6, `7.00` -> None
+    (a malformed group: neither a thousands group nor a decimal comma)."""
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", token):
+        return float(token.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d+(,\d+)?", token):
+        return float(token.replace(",", "."))
+    return None
+
+
+def parse_amount_text(text: str | None) -> Amount:
+    """An Indonesian amount: `7.363 bal`, `1,5 ton`, `Rp 17,4 M`, `Rp80 miliar`, `lima karung`,
+    `19 ribu bal`, `sekitar 200 bal` (approx), `ratusan bal` (vague: value null), `antara Rp 1
+    hingga 2 miliar` (range: value null)."""
+    if text is None or not (raw := text.strip()):
+        return Amount(None)
+    t = re.sub(r"(?i)\brp\.?\s*", "", raw.lower()).strip()
+    approx = bool(re.search(_APPROX, t))
+    if re.search(_RANGE, t):
+        return Amount(None, range=True, approx=approx, rest=t)
+    t_clean = re.sub(_APPROX, " ", t).strip()
+    m = re.match(r"^(\d[\d.,]*)\s*([a-z]+)?\b\s*(.*)$", t_clean)
+    if m:
+        value = _number(m[1].rstrip(".,"))
+        word, rest = m[2] or "", m[3]
+        if value is not None and word in MULTIPLIERS:
+            value *= MULTIPLIERS[word]
+        else:
+            rest = f"{word} {rest}".strip()
+        return Amount(value, approx=approx, rest=rest)
+    m = re.match(r"^([a-z]+)\s+([a-z]+)?\b\s*(.*)$", t_clean + " ")
+    if m and m[1] in _NUMBER_WORDS:
+        value, word, rest = float(_NUMBER_WORDS[m[1]]), m[2] or "", m[3]
+        if word in MULTIPLIERS:
+            value *= MULTIPLIERS[word]
+        else:
+            rest = f"{word} {rest}".strip()
+        return Amount(value, approx=approx, rest=rest.strip())
+    if re.search(_VAGUE, t_clean):
+        return Amount(None, vague=True, approx=approx, rest=re.sub(_VAGUE, "", t_clean).strip())
+    return Amount(None, approx=approx, rest=t_clean)
+
+
+# ---------------------------------------------------------------------------------------------
+# Units of seized goods
+
+UNITS = ("bale", "package", "sack", "container", "kg")
+_UNIT_PATTERNS = (
+    ("container", r"\b(kontainer|container|peti ?kemas|kontener)\b"),
+    ("bale", r"\b(bal|bale|bales|ball|balls|bal[le]*p?res+|bal+e?press?|banllpres|balpress)\b"),
+    ("sack", r"\b(karung|sak)\b"),
+    ("package", r"\b(koli|colli|paket|pak|karton|kardus|dus|bungkus)\b"),
+    ("kg", r"\b(kg|kilogram|kilo)\b"),
+    ("tonne", r"\b(ton|tonnes?)\b"),
+)
+
+
+def canonical_unit(text: str | None) -> tuple[str | None, float]:
+    """The canonical unit named first in a text, with the factor to it: `balpres` -> (`bale`,
+    1), `koli` -> (`package`, 1), `ton` -> (`kg`, 1000); (None, 1) when none is named."""
+    if not text:
+        return None, 1.0
+    t = text.lower()
+    found = [(m.start(), unit) for unit, pattern in _UNIT_PATTERNS if (m := re.search(pattern, t))]
+    if not found:
+        return None, 1.0
+    unit = min(found)[1]
+    return ("kg", 1000.0) if unit == "tonne" else (unit, 1.0)
