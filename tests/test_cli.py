@@ -51,7 +51,7 @@ def test_run_on_refreshed_data_puts_the_new_numbers_in_the_brief(raw_copy, tmp_p
     }
     result = CliRunner().invoke(app, ["run"], env=env)
     assert result.exit_code == 0, result.output
-    assert "mirror_exports_hs6309_to_indonesia" in result.output  # per-file row accounting
+    assert "seizures_news.csv" in result.output  # per-file row accounting
     page = re.sub(r"<[^>]+>", "", (tmp_path / "reports" / "mirror-gap.html").read_text())
     assert "Malaysia reports 31,234 t" in page
     assert "24,544 t" not in page

@@ -42,7 +42,21 @@ def test_manifest_records_inputs_outputs_timings_and_versions(built):
     assert manifest["outputs"]["processed/clean/customs.parquet"]["rows"] == 72
     assert manifest["outputs"]["processed/marts/mirror_gap.parquet"]["rows"] > 0
     assert "reports/mirror-gap.html" in manifest["outputs"]
-    assert [s["name"] for s in manifest["steps"]] == ["customs", "trade", "brief mirror-gap"]
+    assert [s["name"] for s in manifest["steps"]] == [
+        "customs",
+        "trade",
+        "seizures",
+        "brief mirror-gap",
+    ]
+    assert manifest["loaders"]["seizures"][2] == {
+        "n_raw": 95,
+        "clean": 65,
+        "rejected": 0,
+        "duplicates": 30,
+        "file": "seizures_news.csv",
+        "snapshot": "2026-11-30",
+        "kind": "events",
+    }
     assert all(s["seconds"] >= 0 for s in manifest["steps"])
     assert manifest["packages"]["polars"] == pl.__version__
     assert {f["file"] for f in manifest["loaders"]["customs"]} >= {

@@ -23,6 +23,15 @@ DATASETS: dict[str, tuple[str, str, str]] = {
     "customs_files": ("clean", "customs_files.parquet", "row accounting per raw trade file"),
     "trade_figures": ("marts", "trade_figures.parquet", "one preferred figure per trade cell"),
     "mirror_gap": ("marts", "mirror_gap.parquet", "partner-reported vs BPS-reported flows"),
+    "seizures_clean": ("clean", "seizures.parquet", "enforcement events, one row per event"),
+    "seizures_rejected": ("rejected", "seizures.parquet", "quarantined seizure rows"),
+    "seizures_files": ("clean", "seizures_files.parquet", "row accounting per seizure file"),
+    "enforcement_aggregates": (
+        "clean",
+        "enforcement_aggregates.parquet",
+        "officials' and platforms' period totals",
+    ),
+    "seizures_monthly": ("marts", "seizures_monthly.parquet", "events and goods per month"),
 }
 
 

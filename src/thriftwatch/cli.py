@@ -70,22 +70,21 @@ def _summary(result: pipeline.RunResult) -> Table:
 
 
 def _files_table(result: pipeline.RunResult) -> Table | None:
-    customs = next((s for s in result.results if s.name == "customs"), None)
-    if customs is None:
+    steps = [s for s in result.results if "files" in s.details]
+    if not steps:
         return None
     table = Table(
         title="rows per raw file (raw = clean + quarantined + duplicates)", title_justify="left"
     )
-    for column in ("file", "raw", "clean", "quarantined", "duplicates"):
-        table.add_column(column, justify="left" if column == "file" else "right")
-    for row in customs.details["files"]:  # type: ignore[union-attr]
-        table.add_row(
-            str(row["file"]),
-            str(row["n_raw"]),
-            str(row["clean"]),
-            str(row["rejected"]),
-            str(row["duplicates"]),
-        )
+    for column in ("source", "file", "raw", "clean", "quarantined", "duplicates"):
+        table.add_column(column, justify="left" if column in ("source", "file") else "right")
+    for step in steps:
+        for row in step.details["files"]:  # type: ignore[union-attr]
+            table.add_row(
+                step.name,
+                str(row["file"]),
+                *(str(row[k]) for k in ("n_raw", "clean", "rejected", "duplicates")),
+            )
     return table
 
 

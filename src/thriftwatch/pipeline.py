@@ -127,7 +127,7 @@ def manifest(where: Paths, result: RunResult, started: dt.datetime, inputs: list
                 "sha256": sha256(path),
                 "step": step.name,
             }
-    customs = next((s for s in result.results if s.name == "customs"), None)
+    loaders = {s.name: s.details["files"] for s in result.results if "files" in s.details}
     return {
         "run_id": result.run_id,
         "started": started.isoformat(timespec="seconds"),
@@ -144,7 +144,7 @@ def manifest(where: Paths, result: RunResult, started: dt.datetime, inputs: list
         "outputs": outputs,
         "steps": [{"name": k, "seconds": v} for k, v in result.seconds.items()],
         "settings": result.settings,
-        "loaders": {"customs": customs.details.get("files", []) if customs else []},
+        "loaders": loaders,
         "reference": {
             "folder": str(where.refdata),
             "present": all((where.refdata / f).is_file() for f in REFERENCE_FILES),
@@ -172,6 +172,7 @@ def run(
     _timed(
         "trade", partial(steps.trade.run, where, cif_fob_factor=cif_fob_factor), result, listener
     )
+    _timed("seizures", partial(steps.seizures.run, where), result, listener)
     build_briefs(where, briefs, run_id=result.run_id, result=result, listener=listener)
     document = manifest(where, result, started, inputs)
     result.manifest = write_atomic(

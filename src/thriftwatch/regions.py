@@ -222,8 +222,11 @@ class Gazetteer:
                 for alt in best.alternatives:
                     if self.province_of[alt] in provinces:
                         return Resolved(alt, self.province_of[alt], "alias")
-                if in_province:
-                    best = max(in_province)
+                if not in_province:
+                    # a named province outweighs a word that happens to name a region
+                    # elsewhere ('Polda Metro Jaya, DKI Jakarta' is not Kota Metro, Lampung)
+                    return Resolved(None, provinces[0], "province")
+                best = max(in_province)
             return Resolved(best.code, self.province_of[best.code], best.match)
         if provinces:
             return Resolved(None, provinces[0], "province")
