@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from thriftwatch import DataError
-from thriftwatch.parse import read_text_table
+from thriftwatch.parse import canonical_unit, parse_amount_text, parse_date, read_text_table
 
 
 def test_reads_windows_1252_semicolon_file_with_decimal_commas(tmp_path):
@@ -52,3 +54,79 @@ def test_duplicated_header_names_the_column_and_row(tmp_path):
         read_text_table(path)
     assert info.value.column == "flow"
     assert info.value.row == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision"),
+    [
+        ("2023-03-28", dt.date(2023, 3, 28), "day"),
+        ("28 Maret 2023", dt.date(2023, 3, 28), "day"),
+        ("Sabtu, 10 Januari 2015", dt.date(2015, 1, 10), "day"),
+        ("06/04/2023", dt.date(2023, 4, 6), "day"),  # day first
+        ("6-4-2023", dt.date(2023, 4, 6), "day"),
+        ("Okt 2023", dt.date(2023, 10, 1), "month"),
+        ("Agustus 2021", dt.date(2021, 8, 1), "month"),
+        ("2023-03", dt.date(2023, 3, 1), "month"),
+        ("2019", dt.date(2019, 1, 1), "year"),
+    ],
+)
+def test_indonesian_dates_with_their_precision(text, value, precision):
+    parsed = parse_date(text)
+    assert (parsed.value, parsed.precision, parsed.error) == (value, precision, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("31 Februari 2023", "impossible date '31 Februari 2023'"),
+        ("2023-02-30", "impossible date"),
+        ("32/01/2023", "impossible date"),
+        ("Rabu (11/12)", "not a date"),
+        ("13 Brumaire 2023", "unknown month 'brumaire'"),
+        ("", "no date"),
+    ],
+)
+def test_texts_that_are_no_date_say_why(text, error):
+    parsed = parse_date(text)
+    assert parsed.value is None and error in parsed.error
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "flags"),
+    [
+        ("7.363", 7363.0, {}),
+        ("1,5", 1.5, {}),
+        ("Rp 243.164.000,00", 243_164_000.0, {}),
+        ("Rp80 miliar", 80e9, {}),
+        ("Rp 17,4 M", 17.4e9, {}),
+        ("Rp 285 juta", 285e6, {}),
+        ("2 triliun", 2e12, {}),
+        ("19 ribu bal", 19_000.0, {}),
+        ("lima karung", 5.0, {}),
+        ("sekitar 1.000 balpres", 1000.0, {"approx": True}),
+        ("kurang lebih 250 karung", 250.0, {"approx": True}),
+        ("ratusan bal", None, {"vague": True}),
+        ("Ribuan bal", None, {"vague": True}),
+        ("antara Rp 1 hingga 2 miliar", None, {"range": True}),
+        ("7.00 koli", None, {}),  # a malformed figure is no number
+    ],
+)
+def test_indonesian_amounts(text, value, flags):
+    amount = parse_amount_text(text)
+    assert amount.value == value
+    for flag in ("vague", "approx", "range"):
+        assert getattr(amount, flag) == flags.get(flag, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "factor"),
+    [
+        ("balpres", "bale", 1.0), ("ballpress", "bale", 1.0), ("balepress", "bale", 1.0),
+        ("bal karung", "bale", 1.0), ("koli", "package", 1.0), ("paket", "package", 1.0),
+        ("karton", "package", 1.0), ("karung", "sack", 1.0), ("kontainer", "container", 1.0),
+        ("peti kemas", "container", 1.0), ("ton", "kg", 1000.0), ("kg", "kg", 1.0),
+        ("truk", None, 1.0),
+    ],
+)  # fmt: skip
+def test_units_of_seized_goods(text, unit, factor):
+    assert canonical_unit(text) == (unit, factor)

@@ -390,7 +390,7 @@ def parse_amount_text(text: str | None) -> Amount:
         else:
             rest = f"{word} {rest}".strip()
         return Amount(value, approx=approx, rest=rest)
-    m = re.match(r"^([a-z]+)\s+([a-z]+)?\b\s*(.*)$", t_clean + " ")
+    m = re.match(r"^([a-z]+)(?:\s+([a-z]+))?\s*(.*)$", t_clean)
     if m and m[1] in _NUMBER_WORDS:
         value, word, rest = float(_NUMBER_WORDS[m[1]]), m[2] or "", m[3]
         if word in MULTIPLIERS:
