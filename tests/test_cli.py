@@ -62,3 +62,16 @@ def test_unknown_brief_fails_with_a_message(tmp_path):
     result = CliRunner().invoke(app, ["report", "--brief", "nonsense"], env=env)
     assert result.exit_code == 1
     assert "unknown brief nonsense" in result.output
+
+
+def test_run_without_reference_data_stops_and_says_how_to_provide_it(tmp_path):
+    env = {
+        "THRIFTWATCH_REFDATA": str(tmp_path / "empty"),
+        "THRIFTWATCH_PROCESSED_DIR": str(tmp_path / "processed"),
+        "THRIFTWATCH_REPORTS_DIR": str(tmp_path / "reports"),
+    }
+    result = CliRunner().invoke(app, ["run"], env=env)
+    assert result.exit_code == 1
+    assert "THRIFTWATCH_REFDATA" in result.output
+    assert "idn_kode_wilayah_prov_kabkota_2025.csv" in result.output
+    assert not (tmp_path / "processed" / "manifest.json").exists()
