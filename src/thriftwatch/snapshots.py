@@ -50,6 +50,17 @@ def current_files(source_dir: Path) -> list[Path]:
     return sorted(newest.values(), key=lambda f: f.name)
 
 
+def required_files(source_dir: Path) -> list[Path]:
+    """`current_files`, or a `FileNotFoundError` saying where the data was expected."""
+    files = current_files(source_dir)
+    if not files:
+        raise FileNotFoundError(
+            f"no {source_dir.name} data under {source_dir}: expected dated snapshot folders "
+            f"{source_dir.name}/<YYYY-MM-DD>/ holding its tables"
+        )
+    return files
+
+
 def sha256(path: Path) -> str:
     """Hex SHA-256 of a file, read in blocks."""
     digest = hashlib.sha256()

@@ -52,27 +52,74 @@ class Loaded:
         }
 
 
-def number_rows(raw: pl.DataFrame, path: Path) -> pl.DataFrame:
-    """Add the file name and the 1-based data row number (1 = first row after the header)."""
-    return raw.with_columns(
-        pl.lit(path.name).alias(FILE),
-        pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias(ROW),
-    )
+@dataclass(frozen=True)
+class RawRows:
+    """A raw table as read: every row numbered (`source_file`, `source_row`: 1 = the first row
+    after the header), and the rows that repeat no earlier row exactly (`kept`)."""
+
+    path: Path
+    columns: list[str]
+    rows: pl.DataFrame
+    kept: pl.DataFrame
+
+    @classmethod
+    def of(cls, raw: pl.DataFrame, path: Path) -> RawRows:
+        """Number the rows of a raw table and set exact repeats aside."""
+        columns = raw.columns
+        rows = raw.with_columns(
+            pl.lit(path.name).alias(FILE),
+            pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias(ROW),
+        )
+        first = rows.select(pl.struct(columns).is_first_distinct()).to_series()
+        return cls(path, columns, rows, rows.filter(first))
+
+    @property
+    def n_duplicates(self) -> int:
+        """Rows that repeat an earlier row exactly."""
+        return self.rows.height - self.kept.height
+
+    def loaded(
+        self,
+        clean: pl.DataFrame,
+        *reasons: pl.DataFrame,
+        merged: int = 0,
+        info: dict[str, object] | None = None,
+    ) -> Loaded:
+        """The `Loaded` of this table: `clean` rows, the kept rows named in `reasons`
+        (frames of `source_row`, `reason`) quarantined with their raw text, and `merged` rows
+        declared duplicates of another (as reports of one event)."""
+        why = pl.concat(
+            [pl.DataFrame(schema={ROW: pl.UInt32, REASON: pl.String}), *reasons], how="vertical"
+        )
+        quarantined = self.kept.join(why, on=ROW, how="inner").sort(ROW)
+        rejected = quarantined.select(
+            pl.col(FILE),
+            pl.col(ROW),
+            pl.col(REASON),
+            pl.struct(self.columns).struct.json_encode().alias("raw"),
+        ).cast(REJECTED_SCHEMA)  # type: ignore[arg-type]
+        return Loaded(
+            clean=clean,
+            rejected=rejected,
+            n_raw=self.rows.height,
+            n_duplicates=self.n_duplicates + merged,
+            path=self.path,
+            info=info or {},
+        )
 
 
-def mark_duplicates(raw: pl.DataFrame, columns: list[str]) -> pl.Series:
-    """True for every row that repeats an earlier row exactly in `columns`."""
-    return ~raw.select(pl.struct(columns).is_first_distinct()).to_series()
-
-
-def rejected_rows(raw: pl.DataFrame, raw_columns: list[str]) -> pl.DataFrame:
-    """Raw rows with a reason, in the quarantine shape (the raw cells as one JSON text)."""
-    return raw.select(
-        pl.col(FILE),
-        pl.col(ROW),
-        pl.col(REASON),
-        pl.struct(raw_columns).struct.json_encode().alias("raw"),
-    ).cast(REJECTED_SCHEMA)  # type: ignore[arg-type]
+def validate(
+    schema: type[dy.Schema], frame: pl.DataFrame, messages: dict[str, str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows of `frame` that parsed (null `reason`, when the column exists) filtered through
+    the dataframely `schema`: the valid rows, and (`source_row`, `reason`) for every row that
+    did not parse or failed a rule."""
+    parsed = frame.filter(pl.col(REASON).is_null()) if REASON in frame.columns else frame
+    valid, failure = schema.filter(parsed.drop(REASON, strict=False), cast=True)
+    reasons = [rule_reasons(schema, failure, messages)]
+    if REASON in frame.columns:
+        reasons.insert(0, frame.filter(pl.col(REASON).is_not_null()).select(ROW, REASON))
+    return valid, pl.concat(reasons, how="vertical")
 
 
 def rule_reasons(

@@ -22,17 +22,7 @@ import polars as pl
 
 from thriftwatch.config import PACKAGE_DATA_DIR
 from thriftwatch.errors import DataError
-from thriftwatch.loaders.base import (
-    FILE,
-    REASON,
-    ROW,
-    Loaded,
-    first_problem,
-    mark_duplicates,
-    number_rows,
-    rejected_rows,
-    rule_reasons,
-)
+from thriftwatch.loaders.base import FILE, REASON, ROW, Loaded, RawRows, first_problem, validate
 from thriftwatch.parse import guess_decimal_mark, parse_amount, parse_month, read_table
 
 #: Every compiled table is about HS 6309; rows that do not state a code get this one.
@@ -589,25 +579,6 @@ def load_customs(path: str | Path) -> Loaded:
     fmt = detect_format(raw.columns)
     if fmt is None:
         raise _unknown_header(path, raw.columns)
-    raw_columns = raw.columns
-    raw = number_rows(raw, path)
-    duplicate = mark_duplicates(raw, raw_columns)
-    raw_kept = raw.filter(~duplicate)
-
-    parsed = _parse(raw_kept, fmt, path)
-    clean, failure = CustomsSchema.filter(parsed.filter(pl.col(REASON).is_null()), cast=True)
-    reasons = pl.concat(
-        [
-            parsed.filter(pl.col(REASON).is_not_null()).select(ROW, REASON),
-            rule_reasons(CustomsSchema, failure, RULE_MESSAGES),
-        ]
-    )
-    rejected = rejected_rows(raw_kept.join(reasons, on=ROW, how="inner").sort(ROW), raw_columns)
-    return Loaded(
-        clean=clean.sort(ROW),
-        rejected=rejected,
-        n_raw=raw.height,
-        n_duplicates=int(duplicate.sum()),
-        path=path,
-        info={"format": fmt},
-    )
+    rows = RawRows.of(raw, path)
+    clean, reasons = validate(CustomsSchema, _parse(rows.kept, fmt, path), RULE_MESSAGES)
+    return rows.loaded(clean.sort(ROW), reasons, info={"format": fmt})

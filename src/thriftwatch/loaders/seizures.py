@@ -32,16 +32,7 @@ import polars as pl
 
 from thriftwatch.config import Paths
 from thriftwatch.errors import DataError
-from thriftwatch.loaders.base import (
-    FILE,
-    REASON,
-    ROW,
-    Loaded,
-    mark_duplicates,
-    number_rows,
-    rejected_rows,
-    rule_reasons,
-)
+from thriftwatch.loaders.base import FILE, REASON, ROW, Loaded, RawRows, validate
 from thriftwatch.loaders.customs import to_iso3
 from thriftwatch.parse import (
     DATE_PRECISIONS,
@@ -530,37 +521,23 @@ def load_seizures(path: str | Path, where: Paths | None = None) -> Loaded:
             f"the compiled news table ({', '.join(COMPILED_REQUIRED)}) or an agency log "
             f"({', '.join(LOG_REQUIRED)}, with Instansi, Satuan, Perkiraan Nilai (Rp))",
         )
-    raw_columns = raw.columns
-    raw = number_rows(raw, path)
-    duplicate = mark_duplicates(raw, raw_columns)
-    kept = raw.filter(~duplicate)
+    rows = RawRows.of(raw, path)
     if fmt == "log":
-        roles = {c: LOG_COLUMNS[_key(c)] for c in raw_columns if _key(c) in LOG_COLUMNS}
-        parse_input = kept.rename(roles)
+        roles = {c: LOG_COLUMNS[_key(c)] for c in rows.columns if _key(c) in LOG_COLUMNS}
+        reports = _report_rows(rows.kept.rename(roles), fmt, path)
     else:
-        parse_input = kept
-    reports = _report_rows(parse_input, fmt, path)
-    usable = [r for r in reports if r[REASON] is None]
-    events, merged = collapse(usable, path)
-    frame = link_events(_to_frame(events, where))
-    clean, failure = SeizureSchema.filter(frame, cast=True)
-    failed = rule_reasons(SeizureSchema, failure, RULE_MESSAGES)
-    reasons = pl.concat(
-        [
-            pl.DataFrame(
-                [{ROW: r[ROW], REASON: r[REASON]} for r in reports if r[REASON] is not None],
-                schema={ROW: pl.UInt32, REASON: pl.String},
-            ),
-            failed,
-        ]
+        reports = _report_rows(rows.kept, fmt, path)
+    events, merged = collapse([r for r in reports if r[REASON] is None], path)
+    clean, failed = validate(SeizureSchema, link_events(_to_frame(events, where)), RULE_MESSAGES)
+    unusable = pl.DataFrame(
+        [{ROW: r[ROW], REASON: r[REASON]} for r in reports if r[REASON] is not None],
+        schema={ROW: pl.UInt32, REASON: pl.String},
     )
-    rejected = rejected_rows(kept.join(reasons, on=ROW, how="inner").sort(ROW), raw_columns)
-    return Loaded(
-        clean=clean.sort("event_date", "event_id"),
-        rejected=rejected,
-        n_raw=raw.height,
-        n_duplicates=int(duplicate.sum()) + merged,
-        path=path,
+    return rows.loaded(
+        clean.sort("event_date", "event_id"),
+        unusable,
+        failed,
+        merged=merged,
         info={"format": fmt, "events": clean.height, "merged_reports": merged},
     )
 
@@ -591,21 +568,16 @@ def load_event_links(path: str | Path) -> Loaded:
     raw = read_table(path, _is_known_header)
     if detect_format(raw.columns) != "links":
         raise DataError(path, "expected the columns seized_event_id, destroyed_event_id")
-    raw_columns = raw.columns
-    raw = number_rows(raw, path)
-    duplicate = mark_duplicates(raw, raw_columns)
-    kept = raw.filter(~duplicate)
-    frame = kept.select(
+    rows = RawRows.of(raw, path)
+    frame = rows.kept.select(
         "seized_event_id",
         "destroyed_event_id",
-        pl.col("note") if "note" in raw_columns else pl.lit(None, dtype=pl.String).alias("note"),
+        pl.col("note") if "note" in rows.columns else pl.lit(None, dtype=pl.String).alias("note"),
         FILE,
         ROW,
     )
-    clean, failure = LinkSchema.filter(frame, cast=True)
-    reasons = rule_reasons(LinkSchema, failure, {"not_self": "an event linked to itself"})
-    rejected = rejected_rows(kept.join(reasons, on=ROW, how="inner"), raw_columns)
-    return Loaded(clean, rejected, raw.height, int(duplicate.sum()), path, {"format": "links"})
+    clean, reasons = validate(LinkSchema, frame, {"not_self": "an event linked to itself"})
+    return rows.loaded(clean, reasons, info={"format": "links"})
 
 
 def parse_period(label: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -675,13 +647,10 @@ def load_enforcement_aggregates(path: str | Path) -> Loaded:
     raw = read_table(path, _is_known_header)
     if detect_format(raw.columns) != "aggregates":
         raise DataError(path, "expected the columns period, metric, value (an aggregates table)")
-    raw_columns = raw.columns
-    raw = number_rows(raw, path)
-    duplicate = mark_duplicates(raw, raw_columns)
-    kept = raw.filter(~duplicate)
-    periods = [parse_period(p) for p in kept["period"].to_list()]
+    rows = RawRows.of(raw, path)
+    periods = [parse_period(p) for p in rows.kept["period"].to_list()]
     value = pl.col("value").cast(pl.Float64, strict=False)
-    frame = kept.with_columns(
+    frame = rows.kept.with_columns(
         period_start=pl.Series([p[0] for p in periods], dtype=pl.Date),
         period_end=pl.Series([p[1] for p in periods], dtype=pl.Date),
     ).select(
@@ -702,12 +671,5 @@ def load_enforcement_aggregates(path: str | Path) -> Loaded:
         .then(pl.format("value is not a number: '{}'", pl.col("value")))
         .alias(REASON),
     )
-    clean, failure = AggregateSchema.filter(frame.filter(pl.col(REASON).is_null()), cast=True)
-    reasons = pl.concat(
-        [
-            frame.filter(pl.col(REASON).is_not_null()).select(ROW, REASON),
-            rule_reasons(AggregateSchema, failure, {"value|min": "negative value"}),
-        ]
-    )
-    rejected = rejected_rows(kept.join(reasons, on=ROW, how="inner"), raw_columns)
-    return Loaded(clean, rejected, raw.height, int(duplicate.sum()), path, {"format": "aggregates"})
+    clean, reasons = validate(AggregateSchema, frame, {"value|min": "negative value"})
+    return rows.loaded(clean, reasons, info={"format": "aggregates"})

@@ -9,19 +9,14 @@ from thriftwatch import catalog
 from thriftwatch.config import Paths
 from thriftwatch.loaders import load_customs
 from thriftwatch.loaders.base import REJECTED_SCHEMA
-from thriftwatch.snapshots import current_files
+from thriftwatch.snapshots import required_files
 from thriftwatch.steps.base import StepResult
 
 
 def run(where: Paths) -> StepResult:
     """Load every current customs file (see `current_files`) and save the combined tables."""
     # Load inputs
-    files = current_files(where.source_dir("customs"))
-    if not files:
-        raise FileNotFoundError(
-            f"no customs data under {where.source_dir('customs')}: expected dated snapshot "
-            "folders raw/customs/<YYYY-MM-DD>/ holding trade tables"
-        )
+    files = required_files(where.source_dir("customs"))
     loaded = [load_customs(f) for f in files]
 
     # Process

@@ -18,7 +18,7 @@ from thriftwatch.loaders.seizures import (
     load_seizures,
 )
 from thriftwatch.parse import read_table
-from thriftwatch.snapshots import current_files
+from thriftwatch.snapshots import required_files
 from thriftwatch.steps.base import StepResult
 from thriftwatch.trends import seizure_series
 
@@ -36,12 +36,7 @@ def _load(path: Path, where: Paths) -> tuple[str, Loaded]:
 def run(where: Paths) -> StepResult:
     """Load every current seizure file by its kind and save the combined tables."""
     # Load inputs
-    files = current_files(where.source_dir("seizures"))
-    if not files:
-        raise FileNotFoundError(
-            f"no seizure data under {where.source_dir('seizures')}: expected dated snapshot "
-            "folders raw/seizures/<YYYY-MM-DD>/ holding enforcement tables"
-        )
+    files = required_files(where.source_dir("seizures"))
     loaded = [(_load(f, where), f) for f in files]
 
     # Process
