@@ -7,7 +7,9 @@ No other module builds a data path by hand. Paths come from the environment at c
 - `THRIFTWATCH_RAW_DIR`, `THRIFTWATCH_PROCESSED_DIR`: finer overrides of those two;
 - `THRIFTWATCH_REPORTS_DIR`: where the HTML briefs go (default `<root>/reports`);
 - `THRIFTWATCH_REFDATA`: reference data (boundaries, region codes, population), never committed
-  (default `<raw>/reference`, git-ignored).
+  (default `<raw>/reference`, git-ignored);
+- `THRIFTWATCH_PRIVATE_DIR`: the pseudonymisation key and the seller map, never committed
+  (default `<root>/private`, git-ignored, owner-only).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class Paths:
     processed: Path
     reports: Path
     refdata: Path
+    private: Path = PROJ_ROOT / "private"
     notebooks: Path = NOTEBOOKS_DIR
 
     @classmethod
@@ -70,6 +73,7 @@ class Paths:
             processed=get("THRIFTWATCH_PROCESSED_DIR", data / "processed"),
             reports=get("THRIFTWATCH_REPORTS_DIR", PROJ_ROOT / "reports"),
             refdata=get("THRIFTWATCH_REFDATA", raw / "reference"),
+            private=get("THRIFTWATCH_PRIVATE_DIR", PROJ_ROOT / "private"),
         )
 
     # Layout below the processed folder (see ARCHITECTURE.md).
