@@ -33,6 +33,7 @@ def isolated_paths(base: Path, raw: Path = RAW) -> Paths:
         raw=raw,
         processed=base / "processed",
         reports=base / "reports",
+        private=base / "private",
     )
 
 
@@ -50,11 +51,18 @@ def refdata() -> Paths:
     return where
 
 
+#: Size of the synthetic listings sample the test runs generate (the default is larger).
+TEST_LISTINGS = 20_000
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, pipeline.RunResult]:
-    """One whole pipeline run on the shipped data, outputs in a temporary folder."""
-    where = isolated_paths(tmp_path_factory.mktemp("run"))
-    return where, pipeline.run(where)
+    """One whole pipeline run on a copy of the shipped data (the synthetic listings sample is
+    generated into the copy), outputs in a temporary folder."""
+    base = tmp_path_factory.mktemp("run")
+    shutil.copytree(RAW, base / "raw", ignore=shutil.ignore_patterns("reference"))
+    where = isolated_paths(base, raw=base / "raw")
+    return where, pipeline.run(where, default_listings=TEST_LISTINGS)
 
 
 @pytest.fixture

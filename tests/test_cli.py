@@ -48,8 +48,9 @@ def test_run_on_refreshed_data_puts_the_new_numbers_in_the_brief(raw_copy, tmp_p
         "THRIFTWATCH_RAW_DIR": str(raw_copy),
         "THRIFTWATCH_PROCESSED_DIR": str(tmp_path / "processed"),
         "THRIFTWATCH_REPORTS_DIR": str(tmp_path / "reports"),
+        "THRIFTWATCH_PRIVATE_DIR": str(tmp_path / "private"),
     }
-    result = CliRunner().invoke(app, ["run"], env=env)
+    result = CliRunner().invoke(app, ["run", "--synthetic-rows", "5000"], env=env)
     assert result.exit_code == 0, result.output
     assert "seizures_news.csv" in result.output  # per-file row accounting
     page = re.sub(r"<[^>]+>", "", (tmp_path / "reports" / "mirror-gap.html").read_text())

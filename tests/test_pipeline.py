@@ -43,11 +43,16 @@ def test_manifest_records_inputs_outputs_timings_and_versions(built):
     assert manifest["outputs"]["processed/marts/mirror_gap.parquet"]["rows"] > 0
     assert "reports/mirror-gap.html" in manifest["outputs"]
     assert [s["name"] for s in manifest["steps"]] == [
+        "synthetic listings",
         "customs",
         "trade",
         "seizures",
+        "listings",
         "brief mirror-gap",
     ]
+    sample = "synthetic_listings_seed20230315_20000.parquet"
+    assert manifest["settings"]["generated_synthetic_listings"] == [sample]
+    assert any(i["path"].endswith(sample) for i in manifest["inputs"])
     assert manifest["loaders"]["seizures"][2] == {
         "n_raw": 95,
         "clean": 65,
@@ -115,7 +120,7 @@ def test_brief_headline_states_the_computed_gap(brief_html):
 
 
 def test_a_later_snapshot_adds_files_and_supersedes_same_named_ones(raw_copy, tmp_path):
-    from conftest import isolated_paths
+    from conftest import TEST_LISTINGS, isolated_paths
     from formats import comtrade_row, write_comtrade_csv
 
     from thriftwatch import pipeline
@@ -133,7 +138,7 @@ def test_a_later_snapshot_adds_files_and_supersedes_same_named_ones(raw_copy, tm
     assert {f.parent.name for f in files if f.name == old.name} == {"2026-12-15"}
 
     where = isolated_paths(tmp_path, raw=raw_copy)
-    pipeline.run(where, briefs=[])
+    pipeline.run(where, briefs=[], default_listings=TEST_LISTINGS)
     clean = catalog.load("customs_clean", where)
     assert clean.filter(pl.col("source_file") == old.name).height == 15
     gap = catalog.load("mirror_gap", where)
@@ -144,5 +149,5 @@ def test_a_later_snapshot_adds_files_and_supersedes_same_named_ones(raw_copy, tm
     assert (mys["mirror_kg"], mys["mirror_source_kind"]) == (24_600_000, "un_comtrade")
     assert mys["mirror_n_sources"] == 2
     manifest = json.loads(where.manifest.read_text())
-    assert manifest["settings"] == {"cif_fob_factor": 1.1}
+    assert manifest["settings"]["cif_fob_factor"] == 1.1
     assert not (where.reports / "mirror-gap.html").exists()

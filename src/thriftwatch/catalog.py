@@ -32,6 +32,9 @@ DATASETS: dict[str, tuple[str, str, str]] = {
         "officials' and platforms' period totals",
     ),
     "seizures_monthly": ("marts", "seizures_monthly.parquet", "events and goods per month"),
+    "listings_clean": ("clean", "listings.parquet", "pseudonymised listings, one per listing"),
+    "listings_rejected": ("rejected", "listings.parquet", "quarantined listing rows"),
+    "listings_files": ("clean", "listings_files.parquet", "row accounting per listings file"),
 }
 
 

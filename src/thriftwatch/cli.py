@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,6 +16,7 @@ from thriftwatch.config import ReferenceDataMissingError, paths
 from thriftwatch.errors import DataError
 from thriftwatch.report import BRIEFS, BriefError
 from thriftwatch.steps import StepResult
+from thriftwatch.steps.listings import DEFAULT_ROWS
 from thriftwatch.trade import CIF_FOB_FACTOR
 
 app = typer.Typer(
@@ -104,6 +106,15 @@ def run(
             help="Factor raising partner FOB export values to CIF in the mirror gap.",
         ),
     ] = CIF_FOB_FACTOR,
+    synthetic_rows: Annotated[
+        int,
+        typer.Option(
+            min=1000,
+            max=300_000,
+            help="Size of the synthetic listings sample generated when data/raw/listings "
+            "holds no export.",
+        ),
+    ] = DEFAULT_ROWS,
 ) -> None:
     """Run the whole pipeline: raw snapshots -> processed tables -> notebooks -> HTML briefs."""
     where = paths()
@@ -111,7 +122,11 @@ def run(
     try:
         with _progress() as progress:
             result = pipeline.run(
-                where, brief, cif_fob_factor=cif_fob_factor, listener=_listener(progress)
+                where,
+                brief,
+                cif_fob_factor=cif_fob_factor,
+                default_listings=synthetic_rows,
+                listener=_listener(progress),
             )
     except (DataError, BriefError, ReferenceDataMissingError, FileNotFoundError, ValueError) as exc:
         raise _fail(exc) from exc
@@ -173,6 +188,31 @@ def fetch_comtrade_command(
     except (FetchError, SnapshotExistsError) as exc:
         raise _fail(exc) from None
     console.print(f"wrote {path} and its .meta.yml")
+
+
+synth_app = typer.Typer(help="Generate seeded synthetic data.", no_args_is_help=True)
+app.add_typer(synth_app, name="synth")
+
+
+@synth_app.command("listings")
+def synth_listings_command(
+    rows: Annotated[int, typer.Option(min=1, help="Number of listings.")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 20230315,
+    out: Annotated[
+        Path, typer.Option(help="Output file: .parquet, .csv or .jsonl (a truth file beside it).")
+    ] = Path("synthetic_listings.parquet"),
+) -> None:
+    """Write a seeded synthetic listings sample, labelled synthetic, and its truth file."""
+    from thriftwatch.synth import generate_listings
+
+    try:
+        result = generate_listings(rows, seed, out, paths())
+    except ReferenceDataMissingError as exc:
+        raise _fail(exc) from None
+    console.print(
+        f"wrote {result.rows:,} SYNTHETIC listings from {result.sellers:,} sellers to "
+        f"{result.path}\ntruth: {result.truth}"
+    )
 
 
 def main() -> None:

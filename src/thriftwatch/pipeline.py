@@ -157,22 +157,31 @@ def run(
     briefs: Sequence[str] | None = None,
     *,
     cif_fob_factor: float = CIF_FOB_FACTOR,
+    default_listings: int = steps.listings.DEFAULT_ROWS,
     listener: Listener | None = None,
 ) -> RunResult:
     """Run every step on the newest raw snapshots, build the briefs, write the manifest.
 
     `cif_fob_factor` raises partner FOB export values to Indonesia's CIF basis in the mirror
-    gap (see `thriftwatch.trade.CIF_FOB_FACTOR`)."""
+    gap (see `thriftwatch.trade.CIF_FOB_FACTOR`); `default_listings` is the size of the
+    synthetic listings sample generated when no listings export is present."""
     started = dt.datetime.now(dt.UTC)
+    start = time.perf_counter()
+    generated = steps.listings.ensure_sample(where, default_listings)
+    generation = round(time.perf_counter() - start, 3)
     inputs = raw_inputs(where)
     result = RunResult(
         run_id=make_run_id(inputs, started), settings={"cif_fob_factor": cif_fob_factor}
     )
+    if generated:
+        result.settings["generated_synthetic_listings"] = generated
+        result.seconds["synthetic listings"] = generation
     _timed("customs", partial(steps.customs.run, where), result, listener)
     _timed(
         "trade", partial(steps.trade.run, where, cif_fob_factor=cif_fob_factor), result, listener
     )
     _timed("seizures", partial(steps.seizures.run, where), result, listener)
+    _timed("listings", partial(steps.listings.run, where), result, listener)
     build_briefs(where, briefs, run_id=result.run_id, result=result, listener=listener)
     document = manifest(where, result, started, inputs)
     result.manifest = write_atomic(

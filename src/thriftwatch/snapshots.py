@@ -28,9 +28,12 @@ def newest_snapshot(source_dir: Path) -> Path | None:
 
 
 def data_files(snapshot: Path) -> list[Path]:
-    """The data files of a snapshot folder, sorted by name."""
+    """The data files of a snapshot folder, sorted by name (a synthetic sample's
+    `.truth.parquet` sidecar is not data)."""
     return sorted(
-        f for f in snapshot.iterdir() if f.is_file() and f.suffix.lower() in DATA_SUFFIXES
+        f
+        for f in snapshot.iterdir()
+        if f.is_file() and f.suffix.lower() in DATA_SUFFIXES and ".truth." not in f.name
     )
 
 
