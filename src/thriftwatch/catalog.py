@@ -6,6 +6,7 @@ half-written table.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -35,6 +36,22 @@ DATASETS: dict[str, tuple[str, str, str]] = {
     "listings_clean": ("clean", "listings.parquet", "pseudonymised listings, one per listing"),
     "listings_rejected": ("rejected", "listings.parquet", "quarantined listing rows"),
     "listings_files": ("clean", "listings_files.parquet", "row accounting per listings file"),
+    "sellers": ("marts", "sellers.parquet", "one row per pseudonymous seller with its region"),
+    "concentration_regions": (
+        "marts",
+        "concentration_regions.parquet",
+        "sellers and listings per region, shares, per 100k, LQ, LISA, G*",
+    ),
+    "concentration_measures": (
+        "marts",
+        "concentration_measures.parquet",
+        "HHI, top-k, Gini, Theil, Moran's I, greater Bandung",
+    ),
+    "concentration_quarterly": (
+        "marts",
+        "concentration_quarterly.parquet",
+        "sellers and listings per quarter and region",
+    ),
 }
 
 
@@ -69,11 +86,22 @@ def _replacing(target: Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only mode
     try:
         yield Path(tmp)
         os.replace(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def boundaries(level: str, where: Paths | str | Path | None = None) -> dict:
+    """The web-simplified GeoJSON of `province` or `kabkota` that the last run cached."""
+    file = _processed(where) / "geo" / f"{level}.geojson"
+    if not file.is_file():
+        raise FileNotFoundError(f"{file} does not exist yet: run `thriftwatch run` first")
+    return json.loads(file.read_text())
 
 
 def write_atomic(target: Path, data: bytes) -> Path:

@@ -245,18 +245,27 @@ def group_share(table: pl.DataFrame, codes: tuple[str, ...]) -> dict[str, float]
     }
 
 
-def quarterly(units: pl.DataFrame, *, code: str = "province_code") -> pl.DataFrame:
-    """Counts per quarter and region (`quarter`, `code`, `count`) from rows with a date
-    (`posted_at`, else `scraped_at`); rows without any date are left out."""
+def quarterly(
+    listings: pl.DataFrame, *, code: str = "province_code", sellers: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Listings per quarter and region (`quarter`, `code`, `count`), or, given `sellers`
+    (from `seller_regions`), the sellers active in each quarter counted in their own region.
+    Listings without any date are left out."""
     when = pl.coalesce("posted_at", "scraped_at")
-    return (
-        units.filter(when.is_not_null())
-        .with_columns(quarter=when.dt.truncate("1q").dt.date())
-        .group_by("quarter", code)
-        .len("count")
-        .rename({code: "code"})
-        .sort("quarter", "code")
+    dated = listings.filter(when.is_not_null()).with_columns(
+        quarter=when.dt.truncate("1q").dt.date()
     )
+    if sellers is None:
+        counted = dated.group_by("quarter", code).len("count")
+    else:
+        counted = (
+            dated.select("quarter", "seller_id")
+            .unique()
+            .join(sellers.select("seller_id", code), on="seller_id", how="inner")
+            .group_by("quarter", code)
+            .len("count")
+        )
+    return counted.rename({code: "code"}).sort("quarter", "code")
 
 
 def suppress(table: pl.DataFrame, *, threshold: int = SUPPRESS_BELOW) -> pl.DataFrame:

@@ -338,3 +338,164 @@ def table(
         f'<figure class="tw-table"><table><caption>{html.escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{foot}</figure>"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Maps (plotly geo with our own GeoJSON; the brief template keeps plotly from fetching its
+# world topojson, so they draw offline)
+
+SEQUENTIAL = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000", "#7f0000")
+NO_DATA = "#d9d9d9"
+ZERO = "#ffffff"
+LISA_COLOURS = {"HH": "#d7191c", "HL": "#fdae61", "LH": "#abd9e9", "LL": "#2c7bb6",
+                "not significant": "#eeeeee"}  # fmt: skip
+LISA_LABELS = {"HH": "High among high (hot cluster)", "HL": "High among low (outlier)",
+               "LH": "Low among high (outlier)", "LL": "Low among low (cold cluster)",
+               "not significant": "Not significant"}  # fmt: skip
+
+
+def classify(values: pl.Series, *, k: int = 5, scheme: str = "quantiles") -> list[float]:
+    """Upper bounds of `k` classes of the positive values (mapclassify quantiles or
+    Fisher-Jenks); fewer classes when there are fewer distinct values."""
+    import mapclassify
+
+    positive = values.drop_nulls().filter(values.drop_nulls() > 0).to_numpy()
+    distinct = len(set(positive.round(6)))
+    if distinct == 0:
+        return []
+    k = max(1, min(k, distinct))
+    classifier = mapclassify.Quantiles if scheme == "quantiles" else mapclassify.FisherJenks
+    return [float(b) for b in classifier(positive, k=k).bins]
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}" if value >= 1 else f"{value:.2f}"
+
+
+def _discrete_map(
+    codes: list[str],
+    classes: list[int],
+    labels: list[str],
+    colours: list[str],
+    hover: list[str],
+    geojson: dict,
+    title: str,
+) -> go.Figure:
+    n = len(labels)
+    scale = []
+    for i, colour in enumerate(colours):
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=geojson,
+            featureidkey="properties.code",
+            locations=codes,
+            z=classes,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=scale,
+            marker_line_width=0.3,
+            marker_line_color="#888",
+            text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            colorbar={
+                "tickvals": list(range(n)),
+                "ticktext": labels,
+                "title": None,
+                "thickness": 14,
+                "len": 0.8,
+            },
+        )
+    )
+    # mercator with fitbounds draws Indonesia a third of the frame wide; equirectangular fills it
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="equirectangular")
+    fig.update_layout(title=title, margin={"l": 10, "r": 10, "t": 60, "b": 90}, height=480)
+    return fig
+
+
+def choropleth(
+    table: pl.DataFrame,
+    geojson: dict,
+    *,
+    value: str,
+    unit: str,
+    title: str,
+    source: str,
+    scheme: str = "quantiles",
+    k: int = 5,
+    only: tuple[str, ...] | None = None,
+) -> go.Figure:
+    """A classed choropleth of `value` per region (`code`, `name`), legend in plain units.
+
+    Regions with a zero value get their own class; suppressed cells (`suppressed` true) and
+    missing values are grey and say so. `only` restricts the map (and its zoom) to some
+    regions, as for greater Bandung."""
+    rows = table if only is None else table.filter(pl.col("code").is_in(only))
+    suppressed = rows["suppressed"] if "suppressed" in rows.columns else pl.repeat(
+        False, rows.height, eager=True
+    )  # fmt: skip
+    bounds = classify(table.filter(~pl.col("suppressed") if "suppressed" in table.columns
+                                   else pl.lit(True))[value], k=k, scheme=scheme)  # fmt: skip
+    labels = ["no data or suppressed", "0"]
+    lower = 0.0
+    for b in bounds:
+        labels.append(f"{_number(lower)}–{_number(b)} {unit}")
+        lower = b
+    colours = [NO_DATA, ZERO, *SEQUENTIAL[: len(bounds)]]
+    classes, hover = [], []
+    for name, v, hidden in zip(rows["name"], rows[value], suppressed, strict=True):
+        if hidden or v is None:
+            classes.append(0)
+            hover.append(f"{html.escape(name)}: suppressed (fewer than 5 sellers)" if hidden
+                         else f"{html.escape(name)}: no data")  # fmt: skip
+            continue
+        cls = 1 if v == 0 else 2 + next((i for i, b in enumerate(bounds) if v <= b),
+                                         len(bounds) - 1)  # fmt: skip
+        classes.append(cls)
+        hover.append(f"{html.escape(name)}: {_number(v)} {unit}")
+    shown = geojson if only is None else {
+        **geojson, "features": [f for f in geojson["features"] if f["properties"]["code"] in only]
+    }  # fmt: skip
+    fig = _discrete_map(rows["code"].to_list(), classes, labels, colours, hover, shown, title)
+    return _with_source(fig, source)
+
+
+def lisa_map(local: pl.DataFrame, names: pl.DataFrame, geojson: dict, *, source: str) -> go.Figure:
+    """Local Moran clusters per kab/kota (significant at 5 % by permutation)."""
+    rows = local.join(names, on="code", how="left")
+    order = list(LISA_COLOURS)
+    classes = [order.index(c) for c in rows["lisa_cluster"]]
+    hover = [
+        f"{html.escape(name or code)}: {LISA_LABELS[cluster]}"
+        for code, name, cluster in zip(rows["code"], rows["name"], rows["lisa_cluster"],
+                                       strict=True)
+    ]  # fmt: skip
+    fig = _discrete_map(
+        rows["code"].to_list(), classes, [LISA_LABELS[q] for q in order],
+        list(LISA_COLOURS.values()), hover, geojson,
+        "Clusters of sellers per 100,000 people (local Moran's I, kab/kota)",
+    )  # fmt: skip
+    return _with_source(fig, source)
+
+
+def warning(text: str) -> Table:
+    """A boxed warning for briefs (synthetic data, partial coverage); the text is escaped."""
+    return Table(f'<div class="tw-warning">{html.escape(text)}</div>')
+
+
+def quarterly_line(
+    quarterly: pl.DataFrame, *, title: str, unit: str, source: str, markers: dict[str, str]
+) -> go.Figure:
+    """A line per series (`series`) of `count` per `quarter`, with dated policy markers."""
+    fig = go.Figure()
+    for (name,), rows in quarterly.sort("quarter").group_by("series", maintain_order=True):
+        fig.add_scatter(x=rows["quarter"].to_list(), y=rows["count"].to_list(), mode="lines",
+                        name=str(name))  # fmt: skip
+    for date, label in markers.items():
+        fig.add_vline(x=date, line_dash="dot", line_color=GREY)
+        fig.add_annotation(x=date, y=1, yref="paper", text=html.escape(label), showarrow=False,
+                           textangle=-90, xanchor="right", yanchor="top",
+                           font={"size": 10, "color": GREY})  # fmt: skip
+    fig.update_layout(title=title, yaxis={"title": unit, "rangemode": "tozero"},
+                      xaxis={"title": None})  # fmt: skip
+    return _with_source(fig, source)

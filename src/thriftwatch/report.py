@@ -42,6 +42,11 @@ BRIEFS: dict[str, Brief] = {
             "1.0-customs-mirror-gap.py",
             "Worn clothing imports: what partners report and what Indonesia records",
         ),
+        Brief(
+            "seller-concentration",
+            "2.1-seller-concentration.py",
+            "Where the sellers of imported used clothing are",
+        ),
     )
 }
 

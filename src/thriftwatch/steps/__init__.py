@@ -1,8 +1,16 @@
-"""Pipeline steps: customs -> trade -> seizures -> listings -> briefs. Each module has a
-`run()` in three sections: load inputs, process (pure functions from the library), save
-outputs."""
+"""Pipeline steps: customs -> trade -> seizures -> listings -> concentration -> briefs.
+Each module has a `run()` in three sections: load inputs, process (pure functions from the
+library), save outputs."""
 
-from thriftwatch.steps import briefs, customs, listings, seizures, trade
+from thriftwatch.steps import briefs, concentration, customs, listings, seizures, trade
 from thriftwatch.steps.base import StepResult
 
-__all__ = ["StepResult", "briefs", "customs", "listings", "seizures", "trade"]
+__all__ = [
+    "StepResult",
+    "briefs",
+    "concentration",
+    "customs",
+    "listings",
+    "seizures",
+    "trade",
+]
