@@ -9,7 +9,7 @@ import nbformat
 import polars as pl
 import pytest
 
-from thriftwatch import catalog
+from thriftwatch import catalog, report
 from thriftwatch.snapshots import sha256
 
 
@@ -17,6 +17,14 @@ from thriftwatch.snapshots import sha256
 def brief_html(built) -> str:
     where, _ = built
     return (where.reports / "mirror-gap.html").read_text(encoding="utf-8")
+
+
+def briefs(built) -> dict[str, str]:
+    where, _ = built
+    return {
+        b.name: (where.reports / b.html_name).read_text(encoding="utf-8")
+        for b in report.BRIEFS.values()
+    }
 
 
 def test_run_writes_the_processed_tables(built):
@@ -48,7 +56,9 @@ def test_manifest_records_inputs_outputs_timings_and_versions(built):
         "trade",
         "seizures",
         "listings",
+        "concentration",
         "brief mirror-gap",
+        "brief seller-concentration",
     ]
     sample = "synthetic_listings_seed20230315_20000.parquet"
     assert manifest["settings"]["generated_synthetic_listings"] == [sample]
@@ -70,45 +80,55 @@ def test_manifest_records_inputs_outputs_timings_and_versions(built):
     }
 
 
-def test_brief_is_one_offline_file_under_8_mb(built, brief_html):
+@pytest.mark.parametrize("name", list(report.BRIEFS))
+def test_every_brief_is_one_offline_file_under_8_mb(built, name):
     where, _ = built
-    assert (where.reports / "mirror-gap.html").stat().st_size < 8 * 1024 * 1024
-    assert not re.search(r"<script[^>]*\ssrc=[\"']?(https?:)?//", brief_html)
-    assert not re.search(r"<link[^>]*\shref=[\"']?(https?:)?//", brief_html)
-    assert brief_html.count("* plotly.js v") == 1  # plotly.js inlined exactly once
+    path = where.reports / report.BRIEFS[name].html_name
+    page = path.read_text(encoding="utf-8")
+    assert path.stat().st_size < 8 * 1024 * 1024
+    assert not re.search(r"<script[^>]*\ssrc=[\"']?(https?:)?//", page)
+    assert not re.search(r"<link[^>]*\shref=[\"']?(https?:)?//", page)
+    assert page.count("* plotly.js v") == 1  # plotly.js inlined exactly once
+    assert "window.PlotlyGeoAssets" in page  # no world topojson fetched for maps
 
 
-def test_brief_has_its_figures_each_with_source_and_unit(brief_html):
-    calls = brief_html.split("Plotly.newPlot(")[1:]
+@pytest.mark.parametrize("name", list(report.BRIEFS))
+def test_every_figure_of_every_brief_names_its_source(built, name):
+    page = briefs(built)[name]
+    calls = page.split("Plotly.newPlot(")[1:]
     assert len(calls) >= 2
     for call in calls:
-        spec = call.split("</script>")[0]
-        assert "Source: news reports quoting official statistics" in spec
-        assert "tonnes" in spec
+        assert "Source: " in call.split("</script>")[0]
 
 
-def test_brief_shows_no_code_and_no_stray_output(built, brief_html):
+def test_mirror_gap_figures_state_their_unit(brief_html):
+    for call in brief_html.split("Plotly.newPlot(")[1:]:
+        assert "tonnes" in call.split("</script>")[0]
+
+
+@pytest.mark.parametrize("name", list(report.BRIEFS))
+def test_briefs_show_no_code_no_stray_output_and_no_seller(built, name):
     where, result = built
-    for marker in (
-        "catalog.load(",
-        "from thriftwatch",
-        "hl-ipython3",
-        'class="jp-InputPrompt',
-        "In&nbsp;[",
-        "Traceback",
-        "UserWarning",
-        "FutureWarning",
-    ):
-        assert marker not in brief_html
-    code_cells = re.findall(r'class="(jp-Cell jp-CodeCell[^"]*)"', brief_html)
+    page = briefs(built)[name]
+    for marker in ("catalog.load(", "from thriftwatch", "hl-ipython3", 'class="jp-InputPrompt',
+                   "In&nbsp;[", "Traceback", "UserWarning", "FutureWarning",
+                   "synthetic_thrift_", "synthetic_new_"):  # fmt: skip
+        assert marker not in page
+    assert not re.search(r"\bs_[0-9a-f]{20}\b", page)  # no pseudonym either
+    code_cells = re.findall(r'class="(jp-Cell jp-CodeCell[^"]*)"', page)
     assert code_cells and all("jp-mod-noInput" in c for c in code_cells)
-    step = next(s for s in result.results if s.name == "brief mirror-gap")
+    step = next(s for s in result.results if s.name == f"brief {name}")
     assert step.details["removed_stderr"] == []
-    executed = nbformat.read(where.executed_notebooks / "mirror-gap.ipynb", as_version=4)
-    errors = [
-        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
-    ]
+    executed = nbformat.read(where.executed_notebooks / f"{name}.ipynb", as_version=4)
+    errors = [o for c in executed.cells for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]  # fmt: skip
     assert errors == []
+
+
+def test_the_concentration_brief_says_its_listings_are_synthetic(built):
+    text = re.sub(r"<[^>]+>", "", briefs(built)["seller-concentration"])
+    assert "SYNTHETIC DATA" in text
+    assert "Greater Bandung" in text and "times its population share" in text
 
 
 def test_brief_headline_states_the_computed_gap(brief_html):
