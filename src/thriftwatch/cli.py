@@ -190,6 +190,34 @@ def fetch_comtrade_command(
     console.print(f"wrote {path} and its .meta.yml")
 
 
+@fetch_app.command("reference")
+def fetch_reference_command(
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Base URL of a mirror of the reference files, or a folder holding them "
+            "(default: $THRIFTWATCH_REFDATA_MIRROR).",
+        ),
+    ] = None,
+) -> None:
+    """Fetch the reference files (boundaries, codes, population) into THRIFTWATCH_REFDATA,
+    each checked against its recorded SHA-256."""
+    import os
+
+    from thriftwatch.reference import FetchReferenceError, fetch_reference
+
+    source = source or os.environ.get("THRIFTWATCH_REFDATA_MIRROR")
+    if not source:
+        raise _fail(ValueError("name a mirror with --from or THRIFTWATCH_REFDATA_MIRROR"))
+    target = paths().refdata
+    try:
+        written = fetch_reference(source, target)
+    except FetchReferenceError as exc:
+        raise _fail(exc) from None
+    console.print(f"wrote {len(written)} reference files to {target}, checksums verified")
+
+
 synth_app = typer.Typer(help="Generate seeded synthetic data.", no_args_is_help=True)
 app.add_typer(synth_app, name="synth")
 

@@ -52,3 +52,58 @@ def population(where: Paths | None = None) -> pl.DataFrame:
         pl.col("penduduk_total").cast(pl.Int64),
         pl.col("luas_km2").cast(pl.Float64),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Fetching
+
+
+class FetchReferenceError(RuntimeError):
+    """The reference files could not be fetched or did not match their checksums."""
+
+
+def checksums() -> pl.DataFrame:
+    """The expected `sha256` and `bytes` of every reference file (package data)."""
+    from thriftwatch.config import PACKAGE_DATA_DIR
+
+    return pl.read_csv(PACKAGE_DATA_DIR / "reference_checksums.csv", infer_schema=False)
+
+
+def _get(source: str, name: str, timeout: float) -> bytes:
+    """One file from a base URL (http, https, file) or a local folder."""
+    import urllib.error
+    import urllib.request
+
+    if "://" not in source:
+        return (Path(source) / name).read_bytes()
+    url = source.rstrip("/") + "/" + name
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.read()
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise FetchReferenceError(f"could not fetch {name} from {source}: {exc}") from exc
+
+
+def fetch_reference(source: str, target: Path, *, timeout: float = 60.0) -> list[Path]:
+    """Copy the reference files from `source` (a mirror's base URL or a folder holding them)
+    into `target`, each checked against its recorded SHA-256 before it is written; nothing is
+    written unless every file matches."""
+    import hashlib
+
+    from thriftwatch.catalog import write_atomic
+
+    expected = checksums()
+    fetched: dict[str, bytes] = {}
+    for name, digest, size in expected.iter_rows():
+        try:
+            data = _get(source, name, timeout)
+        except FileNotFoundError as exc:
+            raise FetchReferenceError(f"{name} not found in {source}") from exc
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != digest:
+            raise FetchReferenceError(
+                f"{name} from {source} does not match its checksum: expected sha256 "
+                f"{digest} ({size} bytes), got {actual} ({len(data)} bytes)"
+            )
+        fetched[name] = data
+    return [write_atomic(target / name, data) for name, data in fetched.items()]
