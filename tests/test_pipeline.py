@@ -57,8 +57,8 @@ def test_manifest_records_inputs_outputs_timings_and_versions(built):
         "seizures",
         "listings",
         "concentration",
-        "brief mirror-gap",
-        "brief seller-concentration",
+        "trends",
+        *(f"brief {name}" for name in report.BRIEFS),
     ]
     sample = "synthetic_listings_seed20230315_20000.parquet"
     assert manifest["settings"]["generated_synthetic_listings"] == [sample]

@@ -499,3 +499,88 @@ def quarterly_line(
     fig.update_layout(title=title, yaxis={"title": unit, "rangemode": "tozero"},
                       xaxis={"title": None})  # fmt: skip
     return _with_source(fig, source)
+
+
+POLICY_MARKERS = {"2022-06-21": "ban in force", "2023-03-15": "crackdown",
+                  "2023-10-25": "platform push"}  # fmt: skip
+
+
+def _markers(fig: go.Figure, markers: dict[str, str]) -> None:
+    for date, label in markers.items():
+        fig.add_vline(x=date, line_dash="dot", line_color=GREY)
+        fig.add_annotation(x=date, y=1, yref="paper", text=html.escape(label), showarrow=False,
+                           textangle=-90, xanchor="right", yanchor="top",
+                           font={"size": 10, "color": GREY})  # fmt: skip
+
+
+def trend_chart(
+    fitted: pl.DataFrame,
+    forecast: pl.DataFrame | None,
+    *,
+    title: str,
+    unit: str,
+    source: str,
+    markers: dict[str, str] = POLICY_MARKERS,
+) -> go.Figure:
+    """Observed values, the model's fit (with its 95 % band where the model gives one), the
+    forecast with its 95 % band, and dotted lines at the policy dates."""
+    fig = go.Figure()
+    x = fitted["period"].to_list()
+    if {"fitted_low", "fitted_high"} <= set(fitted.columns) and fitted["fitted_low"].count():
+        fig.add_scatter(x=x + x[::-1], y=fitted["fitted_high"].to_list()
+                        + fitted["fitted_low"].to_list()[::-1], fill="toself",
+                        fillcolor="rgba(178,24,43,0.12)", line={"width": 0},
+                        name="fit, 95 % interval", hoverinfo="skip")  # fmt: skip
+    fig.add_scatter(x=x, y=fitted["observed"].to_list(), mode="lines+markers", name="observed",
+                    line={"color": GREY, "width": 1}, marker={"size": 4})  # fmt: skip
+    fig.add_scatter(x=x, y=fitted["fitted"].to_list(), mode="lines", name="model",
+                    line={"color": MIRROR, "width": 2})  # fmt: skip
+    if forecast is not None and forecast.height:
+        fx = forecast["period"].to_list()
+        fig.add_scatter(x=fx + fx[::-1], y=forecast["high"].to_list()
+                        + forecast["low"].to_list()[::-1], fill="toself",
+                        fillcolor="rgba(33,102,172,0.15)", line={"width": 0},
+                        name="forecast, 95 % interval", hoverinfo="skip")  # fmt: skip
+        fig.add_scatter(x=fx, y=forecast["mean"].to_list(), mode="lines", name="forecast",
+                        line={"color": REPORTED, "width": 2, "dash": "dash"})  # fmt: skip
+    _markers(fig, markers)
+    fig.update_layout(title=title, yaxis={"title": unit, "rangemode": "tozero"},
+                      xaxis={"title": None})  # fmt: skip
+    return _with_source(fig, source)
+
+
+def bars(
+    frame: pl.DataFrame,
+    x: str,
+    y: str,
+    *,
+    title: str,
+    unit: str,
+    source: str,
+    horizontal: bool = False,
+) -> go.Figure:
+    """A plain bar chart of `y` by `x`."""
+    fig = go.Figure()
+    fig.add_bar(
+        x=frame[y].to_list() if horizontal else frame[x].to_list(),
+        y=frame[x].to_list() if horizontal else frame[y].to_list(),
+        orientation="h" if horizontal else "v", marker_color=REPORTED,
+        text=[f"{v:,.0f}" for v in frame[y].to_list()], textposition="outside", cliponaxis=False,
+    )  # fmt: skip
+    axis = {"title": unit}
+    fig.update_layout(title=title, showlegend=False,
+                      **({"xaxis": axis} if horizontal else {"yaxis": axis}))  # fmt: skip
+    if horizontal:
+        fig.update_layout(height=140 + 28 * max(frame.height, 1),
+                          yaxis={"autorange": "reversed", "title": None})  # fmt: skip
+    return _with_source(fig, source)
+
+
+def effect_text(row: dict, *, what: str) -> str:
+    """A plain-language reading of one estimated effect with its interval."""
+    if row["effect_unit"] == "rate ratio":
+        return (f"{what}: {row['effect']:.2f} times the earlier rate (95 % interval "
+                f"{row['effect_low']:.2f} to {row['effect_high']:.2f})")  # fmt: skip
+    sign = "+" if row["effect"] >= 0 else ""
+    return (f"{what}: {sign}{row['effect']:.0f} % (95 % interval {row['effect_low']:+.0f} % to "
+            f"{row['effect_high']:+.0f} %)")  # fmt: skip

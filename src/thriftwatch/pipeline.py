@@ -183,6 +183,7 @@ def run(
     _timed("seizures", partial(steps.seizures.run, where), result, listener)
     _timed("listings", partial(steps.listings.run, where), result, listener)
     _timed("concentration", partial(steps.concentration.run, where), result, listener)
+    _timed("trends", partial(steps.trends.run, where), result, listener)
     build_briefs(where, briefs, run_id=result.run_id, result=result, listener=listener)
     document = manifest(where, result, started, inputs)
     result.manifest = write_atomic(

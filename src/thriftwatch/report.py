@@ -43,9 +43,19 @@ BRIEFS: dict[str, Brief] = {
             "Worn clothing imports: what partners report and what Indonesia records",
         ),
         Brief(
+            "seizures",
+            "2.0-seizures.py",
+            "Seizures of imported used clothing",
+        ),
+        Brief(
             "seller-concentration",
             "2.1-seller-concentration.py",
             "Where the sellers of imported used clothing are",
+        ),
+        Brief(
+            "trends",
+            "3.0-trends.py",
+            "How the trade moved around the ban, the crackdown and the platform push",
         ),
     )
 }

@@ -1,8 +1,9 @@
-"""Pipeline steps: customs -> trade -> seizures -> listings -> concentration -> briefs.
+"""Pipeline steps: customs -> trade -> seizures -> listings -> concentration -> trends ->
+briefs.
 Each module has a `run()` in three sections: load inputs, process (pure functions from the
 library), save outputs."""
 
-from thriftwatch.steps import briefs, concentration, customs, listings, seizures, trade
+from thriftwatch.steps import briefs, concentration, customs, listings, seizures, trade, trends
 from thriftwatch.steps.base import StepResult
 
 __all__ = [
@@ -13,4 +14,5 @@ __all__ = [
     "listings",
     "seizures",
     "trade",
+    "trends",
 ]
