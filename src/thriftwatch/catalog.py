@@ -56,6 +56,11 @@ DATASETS: dict[str, tuple[str, str, str]] = {
     "trend_fitted": ("marts", "trend_fitted.parquet", "observed and fitted values"),
     "trend_forecast": ("marts", "trend_forecast.parquet", "12-month forecasts with intervals"),
     "mirror_gap_summary": ("marts", "mirror_gap_summary.parquet", "annual gap per partner"),
+    "run_changes": (
+        "marts",
+        "run_changes.parquet",
+        "rows added, removed, changed since the last run",
+    ),
     "concentration_quarterly": (
         "marts",
         "concentration_quarterly.parquet",

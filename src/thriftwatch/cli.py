@@ -144,15 +144,21 @@ def report(brief: BriefOption = None) -> None:
     """Rebuild the HTML briefs from the processed data of the last run."""
     where = paths()
     result = pipeline.RunResult(run_id="report-only")
-    if where.manifest.is_file():
+    manifest_sha = None
+    data_manifest = where.processed / "manifest.data.json"
+    if data_manifest.is_file():  # the data of the last run, as the briefs will show it
+        import hashlib
         import json
 
-        result.run_id = json.loads(where.manifest.read_text()).get("run_id", result.run_id)
+        raw = data_manifest.read_bytes()
+        result.run_id = json.loads(raw).get("run_id", result.run_id)
+        manifest_sha = hashlib.sha256(raw).hexdigest()
     try:
         with _progress() as progress:
             pipeline.build_briefs(
-                where, brief, run_id=result.run_id, result=result, listener=_listener(progress)
-            )
+                where, brief, run_id=result.run_id, result=result,
+                listener=_listener(progress), manifest_sha256=manifest_sha,
+            )  # fmt: skip
     except (BriefError, FileNotFoundError, ValueError) as exc:
         raise _fail(exc) from exc
     console.print(_summary(result))

@@ -18,8 +18,11 @@ from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from thriftwatch import __version__, steps
+import polars as pl
+
+from thriftwatch import __version__, catalog, steps
 from thriftwatch.catalog import write_atomic
+from thriftwatch.changes import TRACKED, compare, fingerprint
 from thriftwatch.config import REFERENCE_FILES, SOURCES, Paths
 from thriftwatch.snapshots import current_files, sha256
 from thriftwatch.steps import StepResult
@@ -109,10 +112,12 @@ def build_briefs(
     run_id: str,
     result: RunResult,
     listener: Listener | None = None,
+    manifest_sha256: str | None = None,
 ) -> None:
     """Build the named briefs (all when None) into `where.reports`."""
     for name in steps.briefs.select(names):
-        job = partial(steps.briefs.run_one, where, name, run_id=run_id, version=__version__)
+        job = partial(steps.briefs.run_one, where, name, run_id=run_id, version=__version__,
+                      manifest_sha256=manifest_sha256)  # fmt: skip
         _timed(f"brief {name}", job, result, listener)
 
 
@@ -166,6 +171,10 @@ def run(
     gap (see `thriftwatch.trade.CIF_FOB_FACTOR`); `default_listings` is the size of the
     synthetic listings sample generated when no listings export is present."""
     started = dt.datetime.now(dt.UTC)
+    previous = _fingerprints(where)
+    previous_run = (
+        json.loads(where.manifest.read_text()).get("run_id") if where.manifest.is_file() else None
+    )
     start = time.perf_counter()
     generated = steps.listings.ensure_sample(where, default_listings)
     generation = round(time.perf_counter() - start, 3)
@@ -184,9 +193,42 @@ def run(
     _timed("listings", partial(steps.listings.run, where), result, listener)
     _timed("concentration", partial(steps.concentration.run, where), result, listener)
     _timed("trends", partial(steps.trends.run, where), result, listener)
-    build_briefs(where, briefs, run_id=result.run_id, result=result, listener=listener)
-    document = manifest(where, result, started, inputs)
+    _timed("changes", partial(_changes_step, where, previous, previous_run), result, listener)
+    # The data manifest (everything but the briefs) is hashed into every brief's footer.
+    data_manifest = manifest(where, result, started, inputs)
+    data_bytes = (json.dumps(data_manifest, indent=2, default=str) + "\n").encode()
+    data_sha = hashlib.sha256(data_bytes).hexdigest()
+    write_atomic(where.processed / "manifest.data.json", data_bytes)
+    build_briefs(where, briefs, run_id=result.run_id, result=result, listener=listener,
+                 manifest_sha256=data_sha)  # fmt: skip
+    document = manifest(where, result, started, inputs) | {"data_manifest_sha256": data_sha}
     result.manifest = write_atomic(
         where.manifest, (json.dumps(document, indent=2, default=str) + "\n").encode()
     )
     return result
+
+
+def _fingerprints(where: Paths) -> dict[str, pl.DataFrame]:
+    """Fingerprints of the tracked tables as they are now (absent tables are skipped)."""
+    found = {}
+    for name, key in TRACKED.items():
+        file = catalog.path(name, where)
+        if file.is_file():
+            found[name] = fingerprint(pl.read_parquet(file), key)
+    return found
+
+
+def _changes_step(
+    where: Paths, before: dict[str, pl.DataFrame], previous_run: str | None
+) -> StepResult:
+    """Rows added, removed and changed per tracked table since the previous run."""
+    after = _fingerprints(where)
+    rows = [
+        {"table": name, "previous_run": previous_run,
+         **compare(before.get(name), after[name], TRACKED[name])}
+        for name in TRACKED if name in after
+    ]  # fmt: skip
+    changes = pl.DataFrame(rows, schema_overrides={"previous_run": pl.String})
+    return StepResult(
+        "changes", outputs={catalog.save(changes, "run_changes", where): changes.height}
+    )

@@ -57,6 +57,11 @@ BRIEFS: dict[str, Brief] = {
             "3.0-trends.py",
             "How the trade moved around the ban, the crackdown and the platform push",
         ),
+        Brief(
+            "policy-brief",
+            "4.0-policy-brief.py",
+            "Imported used clothing in Indonesia: the evidence",
+        ),
     )
 }
 
@@ -147,6 +152,7 @@ def build(
     run_id: str,
     version: str,
     extra_parameters: dict[str, object] | None = None,
+    manifest_sha256: str | None = None,
 ) -> BuiltBrief:
     """Execute the brief's notebook on the processed data of `where` and write its HTML."""
     executed = where.executed_notebooks / f"{brief.name}.ipynb"
@@ -162,6 +168,7 @@ def build(
         "built": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "run_id": run_id,
         "version": version,
+        "manifest_sha256": manifest_sha256 or "",
     }
     page = to_html(nb, brief.title).encode("utf-8")
     target = write_atomic(where.reports / brief.html_name, page)

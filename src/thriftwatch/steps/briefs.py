@@ -20,10 +20,12 @@ def select(names: Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def run_one(where: Paths, name: str, *, run_id: str, version: str) -> StepResult:
+def run_one(
+    where: Paths, name: str, *, run_id: str, version: str, manifest_sha256: str | None = None
+) -> StepResult:
     """Build one brief and report the notebook it ran and the HTML it wrote."""
     brief = BRIEFS[name]
-    built = build(brief, where, run_id=run_id, version=version)
+    built = build(brief, where, run_id=run_id, version=version, manifest_sha256=manifest_sha256)
     return StepResult(
         f"brief {name}",
         inputs=[where.notebooks / brief.notebook],
