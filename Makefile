@@ -44,8 +44,9 @@ lint: $(STAMP) ## Lint the code and fix its formatting
 	$(BIN)/ruff check src tests notebooks
 	$(BIN)/ruff format src tests notebooks
 
-lab: $(STAMP) ## Start JupyterLab; the notebooks/*.py open as notebooks through jupytext
-	$(BIN)/jupyter lab --notebook-dir=.
+lab: $(STAMP) ## Start JupyterLab; notebooks/*.py open as notebooks (jupytext), kernel = .venv
+	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/.jupyter/lab/user-settings $(BIN)/jupyter lab --notebook-dir=. \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs uv; names no index)
 	uv pip compile pyproject.toml --extra dev --generate-hashes --universal \

@@ -18,14 +18,21 @@
 processed_dir = None
 partner = "MYS"
 run_id = "interactive"
+# region, since: regional or dated edition (trade statistics are national: shown unchanged);
+# plotlyjs: "inline" (the brief opens offline) or "cdn" (for publishing online).
+region = None
+since = None
+plotlyjs = "inline"
 
 # %%
 from IPython.display import Markdown, display
 
 from thriftwatch import catalog, figures, trade
+from thriftwatch.editions import Edition
 from thriftwatch.figures import tonnes, usd
 
-figures.use_notebook_renderer()
+figures.use_notebook_renderer(plotlyjs)
+edition = Edition.of(region, since)
 gap = catalog.load("mirror_gap", processed_dir)
 annual = catalog.load("trade_figures", processed_dir)
 files = catalog.load("customs_files", processed_dir)
@@ -38,6 +45,8 @@ world = trade.gap_cell(gap, "WLD", year)
 # # Worn clothing imports: what partners report and what Indonesia records
 
 # %%
+if not edition.national:
+    display(figures.warning(edition.label() + " Trade figures are national statistics."))
 display(
     Markdown(
         f"**{cell['partner_name']} reports {tonnes(cell['mirror_kg'])} of worn clothing "

@@ -15,20 +15,24 @@
 # Parameters: papermill sets them for a brief; the defaults suit interactive use.
 processed_dir = None
 run_id = "interactive"
+# region: a province (32) or kab/kota (3273) code for a regional edition; since: YYYY-MM-DD;
+# plotlyjs: "inline" (the brief opens offline) or "cdn" (for publishing online).
+region = None
+since = None
+plotlyjs = "inline"
 
 # %%
 import polars as pl
 from IPython.display import Markdown, display
 
-from thriftwatch import catalog, figures
+from thriftwatch import catalog, figures, trends
+from thriftwatch.editions import Edition
 
-figures.use_notebook_renderer()
-events = catalog.load("seizures_clean", processed_dir)
+figures.use_notebook_renderer(plotlyjs)
+edition = Edition.of(region, since)
+events = edition.rows(catalog.load("seizures_clean", processed_dir), date="event_date")
 aggregates = catalog.load("enforcement_aggregates", processed_dir)
-months = catalog.load("seizure_months", processed_dir)
-fitted = catalog.load("trend_fitted", processed_dir)
-estimates = catalog.load("trend_estimates", processed_dir)
-status = catalog.load("trend_status", processed_dir)
+count = trends.count_model(trends.seizure_month_series(events)) if events.height else None
 names = {
     "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau",
     "21": "Kepulauan Riau", "31": "DKI Jakarta", "32": "Jawa Barat", "33": "Jawa Tengah",
@@ -40,13 +44,15 @@ sites = sorted({s.split("/")[2].removeprefix("www.") for ss in events["sources"]
                 if "://" in s})  # fmt: skip
 source = (
     f"Source: enforcement events compiled from {len(sites)} news and agency sites, "
-    f"{events['event_date'].min().year}-{events['event_date'].max().year}; not a census."
+    "2015-2024; not a census."
 )
 
 # %% [markdown]
 # # Seizures of imported used clothing
 
 # %%
+if not edition.national:
+    display(figures.warning(edition.label(names) + " Officials' totals are national."))
 counted = events.filter(pl.col("counts_in_totals"))
 bales = counted.filter(pl.col("quantity_unit") == "bale")["quantity_value"].sum()
 rupiah = counted["value_idr"].sum()
@@ -59,22 +65,25 @@ djbc = (
     .sort("period_label")
 )
 in_table = events.filter(pl.col("event_date").dt.year().is_in([2020, 2021, 2022])).height
-display(
-    Markdown(
-        f"The news record holds **{events.height} enforcement events** from "
-        f"{events['event_date'].min():%B %Y} to {events['event_date'].max():%B %Y}: "
-        f"{(events['action'] == 'seizure').sum()} seizures, "
-        f"{(events['action'] == 'interdiction').sum()} interdictions at sea, "
-        f"{(events['action'] == 'raid').sum()} raids and "
-        f"{(events['action'] == 'destruction').sum()} destructions, together at least "
-        f"**{bales:,.0f} bales** and **Rp {rupiah / 1e9:,.1f} billion** of goods (counting goods "
-        "once where a destruction follows a seizure).\n\n"
-        f"It is a small, uneven sample: customs (DJBC) alone reports "
-        f"{djbc['value'].sum():,.0f} enforcement actions in 2020-2022, against {in_table} events "
-        "in this table for those years. Use the table for places, routes and examples; use "
-        "the officials' totals for volumes."
+if events.is_empty():
+    display(Markdown("No enforcement event in the news record falls in this edition."))
+else:
+    display(
+        Markdown(
+            f"The news record holds **{events.height} enforcement events** from "
+            f"{events['event_date'].min():%B %Y} to {events['event_date'].max():%B %Y}: "
+            f"{(events['action'] == 'seizure').sum()} seizures, "
+            f"{(events['action'] == 'interdiction').sum()} interdictions at sea, "
+            f"{(events['action'] == 'raid').sum()} raids and "
+            f"{(events['action'] == 'destruction').sum()} destructions, together at least "
+            f"**{bales:,.0f} bales** and **Rp {rupiah / 1e9:,.1f} billion** of goods (counting "
+            "goods once where a destruction follows a seizure).\n\n"
+            f"It is a small, uneven sample: customs (DJBC) alone reports "
+            f"{djbc['value'].sum():,.0f} enforcement actions nationally in 2020-2022, against "
+            f"{in_table} events in this table for those years. Use the table for places, "
+            "routes and examples; use the officials' totals for volumes."
+        )
     )
-)
 
 # %% [markdown]
 # ## Where the goods were caught
@@ -95,10 +104,8 @@ figures.bars(by_province, "province", "events", title="Enforcement events by pro
 # events measure enforcement and press attention as much as smuggling.
 
 # %%
-model = "Count model of events"
-if status.filter(pl.col("model") == model)["fitted"].item():
-    rows = estimates.filter(pl.col("model") == model)
-    reading = {r["term"]: r for r in rows.iter_rows(named=True)}
+if count is not None and count.fitted:
+    reading = {r["term"]: r for r in count.estimates.iter_rows(named=True)}
     lines = [
         figures.effect_text(reading[t], what=label)
         for t, label in (
@@ -111,7 +118,7 @@ if status.filter(pl.col("model") == model)["fitted"].item():
     display(Markdown("\n".join(f"- {line}." for line in lines)))
     display(
         figures.trend_chart(
-            fitted.filter(pl.col("model") == model),
+            count.fitted_values,
             None,
             title="Enforcement events per month: reported and modelled",
             unit="events per month",
@@ -119,9 +126,7 @@ if status.filter(pl.col("model") == model)["fitted"].item():
         )
     )
 else:
-    display(
-        Markdown(f"No count model: {status.filter(pl.col('model') == model)['reason'].item()}.")
-    )
+    display(Markdown(f"No count model: {count.reason if count else 'no events'}."))
 
 # %% [markdown]
 # ## What officials report

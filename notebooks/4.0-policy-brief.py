@@ -15,6 +15,11 @@
 # Parameters: papermill sets them for a brief; the defaults suit interactive use.
 processed_dir = None
 run_id = "interactive"
+# region: a province (32) or kab/kota (3273) code for a regional edition; since: YYYY-MM-DD;
+# plotlyjs: "inline" (the brief opens offline) or "cdn" (for publishing online).
+region = None
+since = None
+plotlyjs = "inline"
 
 # %%
 import json
@@ -22,20 +27,28 @@ import json
 import polars as pl
 from IPython.display import Markdown, display
 
-from thriftwatch import catalog, figures, trade
+from thriftwatch import catalog, figures, trade, trends
+from thriftwatch.editions import Edition
 
-figures.use_notebook_renderer()
+figures.use_notebook_renderer(plotlyjs)
+edition = Edition.of(region, since)
 gap = catalog.load("mirror_gap", processed_dir)
-events = catalog.load("seizures_clean", processed_dir)
+events = edition.rows(catalog.load("seizures_clean", processed_dir), date="event_date")
 aggregates = catalog.load("enforcement_aggregates", processed_dir)
 measures = catalog.load("concentration_measures", processed_dir)
 regions = catalog.load("concentration_regions", processed_dir)
-estimates = catalog.load("trend_estimates", processed_dir)
-status = catalog.load("trend_status", processed_dir)
-fitted = catalog.load("trend_fitted", processed_dir)
-forecast = catalog.load("trend_forecast", processed_dir)
 changes = catalog.load("run_changes", processed_dir)
-listings = catalog.load("listings_clean", processed_dir)
+listings = edition.rows(catalog.load("listings_clean", processed_dir), date="posted_at")
+if edition.national:
+    tables = {n: catalog.load(n, processed_dir) for n in
+              ("trend_status", "trend_estimates", "trend_fitted", "trend_forecast")}  # fmt: skip
+else:
+    tables = trends.fit_all(listings, events)
+status, estimates, fitted, forecast = (
+    tables[n] for n in ("trend_status", "trend_estimates", "trend_fitted", "trend_forecast")
+)
+if edition.region is not None:  # the province of the edition's region
+    regions = regions.filter(pl.col("province_code") == edition.region[:2])
 manifest_path = catalog.path("customs_clean", processed_dir).parents[1] / "manifest.data.json"
 manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
 m = {(r["level"], r["unit"], r["measure"]): r["value"] for r in measures.iter_rows(named=True)}
@@ -54,6 +67,8 @@ def effect(model: str, term: str) -> dict | None:
 # # Imported used clothing in Indonesia: the evidence
 
 # %%
+if not edition.national:
+    display(figures.warning(edition.label() + " Trade figures are national statistics."))
 if synthetic:
     display(figures.warning(
         "The seller and listings figures in this brief come from a SYNTHETIC sample that "

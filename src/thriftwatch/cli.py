@@ -140,8 +140,32 @@ def run(
 
 
 @app.command()
-def report(brief: BriefOption = None) -> None:
-    """Rebuild the HTML briefs from the processed data of the last run."""
+def report(
+    brief: BriefOption = None,
+    region: Annotated[
+        str | None,
+        typer.Option(help="Regional edition: a province (32) or kab/kota (3273) code."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Edition of what is dated from this day (YYYY-MM-DD).")
+    ] = None,
+    plotlyjs: Annotated[
+        str, typer.Option(help="'inline' (opens offline) or 'cdn' (smaller, for the web).")
+    ] = "inline",
+) -> None:
+    """Rebuild the HTML briefs (or an edition of them) from the processed data of the last
+    run."""
+    import datetime as dt
+
+    if region is not None and not (region.isdigit() and len(region) in (2, 4)):
+        raise _fail(ValueError(f"--region must be a 2- or 4-digit code, not {region!r}"))
+    if since is not None:
+        try:
+            dt.date.fromisoformat(since)
+        except ValueError:
+            raise _fail(ValueError(f"--since must be a date YYYY-MM-DD, not {since!r}")) from None
+    if plotlyjs not in ("inline", "cdn"):
+        raise _fail(ValueError("--plotlyjs must be 'inline' or 'cdn'"))
     where = paths()
     result = pipeline.RunResult(run_id="report-only")
     manifest_sha = None
@@ -158,6 +182,7 @@ def report(brief: BriefOption = None) -> None:
             pipeline.build_briefs(
                 where, brief, run_id=result.run_id, result=result,
                 listener=_listener(progress), manifest_sha256=manifest_sha,
+                region=region, since=since, plotlyjs=plotlyjs,
             )  # fmt: skip
     except (BriefError, FileNotFoundError, ValueError) as exc:
         raise _fail(exc) from exc

@@ -4,6 +4,7 @@ the title and its source under the plot, every table escaped and captioned."""
 from __future__ import annotations
 
 import html
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlparse
@@ -39,15 +40,23 @@ class OfflineHtmlRenderer(MimetypeRenderer):
     renderer is activated, and no figure asks a CDN for plotly.js or MathJax.
 
     plotly's own `notebook` renderer adds a MathJax `<script src>` from a CDN to every figure,
-    which a brief opened offline cannot load.
+    which a brief opened offline cannot load. With `cdn=True` (for briefs published online)
+    the first figure loads plotly.js from plotly's CDN instead and the page stays small.
     """
+
+    def __init__(self, cdn: bool = False) -> None:
+        self.cdn = cdn
 
     def activate(self) -> None:
         from IPython.display import display_html
 
+        if self.cdn:  # plotly's own CDN tag, taken from what plotly writes for a page
+            page = pio.to_html(go.Figure(), include_plotlyjs="cdn", full_html=False)
+            script = re.search(r"<script[^>]*\ssrc=[^>]*></script>", page)[0]  # type: ignore[index]
+        else:
+            script = f'<script type="text/javascript">{get_plotlyjs()}</script>'
         display_html(
-            "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
-            f'<script type="text/javascript">{get_plotlyjs()}</script>',
+            f"<script>window.PlotlyConfig = {{MathJaxConfig: 'local'}};</script>{script}",
             raw=True,
         )
 
@@ -65,11 +74,12 @@ class OfflineHtmlRenderer(MimetypeRenderer):
         return {"text/html": page}
 
 
-pio.renderers["thriftwatch"] = OfflineHtmlRenderer()
-
-
-def use_notebook_renderer() -> None:
-    """Render figures for notebooks that become HTML briefs (see `OfflineHtmlRenderer`)."""
+def use_notebook_renderer(plotlyjs: str = "inline") -> None:
+    """Render figures for notebooks that become HTML briefs (see `OfflineHtmlRenderer`):
+    `plotlyjs="inline"` (offline, the default) or `"cdn"` (online publishing)."""
+    if plotlyjs not in ("inline", "cdn"):
+        raise ValueError(f"plotlyjs must be 'inline' or 'cdn', not {plotlyjs!r}")
+    pio.renderers["thriftwatch"] = OfflineHtmlRenderer(cdn=plotlyjs == "cdn")
     pio.renderers.default = "thriftwatch"
     pio.templates.default = "plotly_white+thriftwatch"
 

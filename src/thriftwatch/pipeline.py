@@ -113,11 +113,13 @@ def build_briefs(
     result: RunResult,
     listener: Listener | None = None,
     manifest_sha256: str | None = None,
+    **edition: str | None,
 ) -> None:
-    """Build the named briefs (all when None) into `where.reports`."""
+    """Build the named briefs (all when None) into `where.reports`; `edition` may name a
+    `region`, a `since` date and `plotlyjs` ("inline" or "cdn")."""
     for name in steps.briefs.select(names):
         job = partial(steps.briefs.run_one, where, name, run_id=run_id, version=__version__,
-                      manifest_sha256=manifest_sha256)  # fmt: skip
+                      manifest_sha256=manifest_sha256, **edition)  # fmt: skip
         _timed(f"brief {name}", job, result, listener)
 
 

@@ -33,6 +33,11 @@ class Brief:
     def html_name(self) -> str:
         return f"{self.name}.html"
 
+    def edition_name(self, region: str | None = None, since: str | None = None) -> str:
+        """The file of an edition: `seizures-32.html`, `trends-3273-since-2023-01-01.html`."""
+        parts = [self.name, *([region] if region else []), *([f"since-{since}"] if since else [])]
+        return "-".join(parts) + ".html"
+
 
 BRIEFS: dict[str, Brief] = {
     b.name: b
@@ -151,15 +156,21 @@ def build(
     *,
     run_id: str,
     version: str,
-    extra_parameters: dict[str, object] | None = None,
     manifest_sha256: str | None = None,
+    region: str | None = None,
+    since: str | None = None,
+    plotlyjs: str = "inline",
 ) -> BuiltBrief:
-    """Execute the brief's notebook on the processed data of `where` and write its HTML."""
-    executed = where.executed_notebooks / f"{brief.name}.ipynb"
+    """Execute the brief's notebook on the processed data of `where` and write its HTML
+    (an edition when `region` or `since` is given; `plotlyjs="cdn"` for online use)."""
+    html_name = brief.edition_name(region, since)
+    executed = where.executed_notebooks / html_name.replace(".html", ".ipynb")
     parameters: dict[str, object] = {
         "processed_dir": str(where.processed),
         "run_id": run_id,
-        **(extra_parameters or {}),
+        "region": region,
+        "since": since,
+        "plotlyjs": plotlyjs,
     }
     nb = execute(where.notebooks / brief.notebook, executed, parameters, where.root)
     removed = strip_stderr(nb)
@@ -169,7 +180,8 @@ def build(
         "run_id": run_id,
         "version": version,
         "manifest_sha256": manifest_sha256 or "",
+        "region": " ".join(x for x in (region, f"since {since}" if since else None) if x),
     }
     page = to_html(nb, brief.title).encode("utf-8")
-    target = write_atomic(where.reports / brief.html_name, page)
+    target = write_atomic(where.reports / html_name, page)
     return BuiltBrief(brief.name, target, executed, len(page), removed)

@@ -439,3 +439,45 @@ def annual_gap_summary(gap: pl.DataFrame, *, min_points: int = 5) -> pl.DataFram
     return pl.DataFrame(rows, schema_overrides={"trend_t_per_year": pl.Float64,
                                                 "trend_low": pl.Float64,
                                                 "trend_high": pl.Float64})  # fmt: skip
+
+
+def _stack(results: list[ModelResult], attribute: str) -> pl.DataFrame:
+    frames = [
+        getattr(r, attribute).with_columns(model=pl.lit(r.name))
+        for r in results
+        if r.fitted and getattr(r, attribute).height
+    ]
+    if not frames:
+        return pl.DataFrame(schema={"model": pl.String})
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+def fit_all(listings: pl.DataFrame, events: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Every series and model of the trends brief, as tables: `listing_months`,
+    `seizure_months`, `trend_status`, `trend_estimates`, `trend_diagnostics`,
+    `trend_fitted`, `trend_forecast`. Used by the pipeline on all the data and by regional
+    editions on their own rows."""
+    listing_months = listing_series(listings)
+    seizure_months = seizure_month_series(events)
+    results = [
+        stl(listing_months, "listings"),
+        intervention_model(listing_months, "listings"),
+        intervention_model(listing_months, "sellers"),
+        intervention_model(listing_months, "median_price"),
+        count_model(seizure_months, "events"),
+    ]
+    status = pl.DataFrame(
+        [{"model": r.name, "fitted": r.fitted, "reason": r.reason, "notes": "; ".join(r.notes)}
+         for r in results],
+        schema={"model": pl.String, "fitted": pl.Boolean, "reason": pl.String,
+                "notes": pl.String},
+    )  # fmt: skip
+    return {
+        "listing_months": listing_months,
+        "seizure_months": seizure_months,
+        "trend_status": status,
+        "trend_estimates": _stack(results, "estimates"),
+        "trend_diagnostics": _stack(results, "diagnostics"),
+        "trend_fitted": _stack(results, "fitted_values"),
+        "trend_forecast": _stack(results, "forecast"),
+    }

@@ -21,11 +21,21 @@ def select(names: Sequence[str] | None) -> list[str]:
 
 
 def run_one(
-    where: Paths, name: str, *, run_id: str, version: str, manifest_sha256: str | None = None
+    where: Paths,
+    name: str,
+    *,
+    run_id: str,
+    version: str,
+    manifest_sha256: str | None = None,
+    **edition: str | None,
 ) -> StepResult:
-    """Build one brief and report the notebook it ran and the HTML it wrote."""
+    """Build one brief (or an edition: `region`, `since`, `plotlyjs`) and report the notebook
+    it ran and the HTML it wrote."""
     brief = BRIEFS[name]
-    built = build(brief, where, run_id=run_id, version=version, manifest_sha256=manifest_sha256)
+    built = build(
+        brief, where, run_id=run_id, version=version, manifest_sha256=manifest_sha256,
+        **{k: v for k, v in edition.items() if v is not None},
+    )  # fmt: skip
     return StepResult(
         f"brief {name}",
         inputs=[where.notebooks / brief.notebook],
