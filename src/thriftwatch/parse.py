@@ -20,13 +20,25 @@ import polars as pl
 
 from thriftwatch.errors import DataError
 
+#: Scraped captions can be long: allow fields up to 64 MB when reading headers and rows.
+csv.field_size_limit(64 * 1024 * 1024)
+#: A column the readers add for rows that do not fit the header (too many or too few
+#: fields); `RawRows` quarantines those rows with the reason it holds.
+PROBLEM = "__row_problem__"
+
 #: Encodings tried in order. Windows-1252 accepts almost any byte, so it comes last.
 ENCODINGS = ("utf-8", "cp1252")
 DELIMITERS = (",", ";", "\t", "|")
 
 
 def decode(data: bytes, path: str | Path) -> str:
-    """Text of a file in UTF-8 (with or without BOM) or Windows-1252."""
+    """Text of a file in UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's
+    "Unicode Text" export) or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DataError(path, f"broken UTF-16 text at byte {exc.start}") from exc
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data[:4096]:
@@ -78,7 +90,7 @@ def _check_header(path: Path, names: list[str], row: int) -> None:
 
 def _tidy(df: pl.DataFrame) -> pl.DataFrame:
     """Surrounding blanks are never meaningful in these tables; blank cells are missing."""
-    return df.with_columns(pl.all().str.strip_chars().replace("", None))
+    return df.with_columns(pl.exclude(PROBLEM).str.strip_chars().replace("", None))
 
 
 def read_text_table(path: str | Path, is_header: HeaderTest | None = None) -> pl.DataFrame:
@@ -92,11 +104,15 @@ def read_text_table(path: str | Path, is_header: HeaderTest | None = None) -> pl
     data = path.read_bytes()
     if not data.strip():
         raise DataError(path, "the file is empty")
-    text = decode(data, path)
+    # one line ending: Windows CRLF and the lone CR of old Mac Excel exports become LF
+    text = decode(data, path).replace("\r\n", "\n").replace("\r", "\n")
 
     def top_rows(delimiter: str) -> list[list[str]]:
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        return list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+        try:
+            return list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+        except csv.Error as exc:
+            raise DataError(path, f"not a readable table: {exc}") from exc
 
     # A recognisable header settles the delimiter even below title lines; else sniff it.
     delimiter = next(
@@ -122,9 +138,43 @@ def read_text_table(path: str | Path, is_header: HeaderTest | None = None) -> pl
             new_columns=names,
             truncate_ragged_lines=False,
         )
-    except pl.exceptions.PolarsError as exc:
-        raise DataError(path, f"not a readable {delimiter!r}-delimited table: {exc}") from exc
+    except pl.exceptions.PolarsError:  # a row with too many fields
+        df = _read_ragged(text, delimiter, names, path)
+    else:
+        if not _rows_fit(text, delimiter, len(names)):  # polars pads short rows with nulls
+            df = _read_ragged(text, delimiter, names, path)
     return _tidy(df)
+
+
+def _rows_fit(text: str, delimiter: str, width: int) -> bool:
+    """Whether every non-blank row below the header has as many fields as the header."""
+    try:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        next(reader, None)
+        return all(len(row) == width for row in reader if row)
+    except csv.Error:
+        return False
+
+
+def _read_ragged(text: str, delimiter: str, names: list[str], path: Path) -> pl.DataFrame:
+    """A table whose rows do not all fit the header, read row by row: rows that fit are
+    kept as they are, the others get a `PROBLEM` saying why (they are quarantined)."""
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))[1:]
+    except csv.Error as exc:
+        raise DataError(path, f"not a readable {delimiter!r}-delimited table: {exc}") from exc
+    width = len(names)
+    cells: list[list[str | None]] = []
+    problems: list[str | None] = []
+    for row in rows:
+        if not row:
+            continue
+        problems.append(
+            None if len(row) == width else f"row has {len(row)} fields, the header {width}"
+        )
+        cells.append((row + [None] * width)[:width])
+    frame = pl.DataFrame(cells, schema=dict.fromkeys(names, pl.String), orient="row")
+    return frame.with_columns(pl.Series(PROBLEM, problems, dtype=pl.String))
 
 
 def read_excel_table(path: str | Path, is_header: HeaderTest | None = None) -> pl.DataFrame:

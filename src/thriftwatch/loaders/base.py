@@ -8,6 +8,8 @@ from pathlib import Path
 import dataframely as dy
 import polars as pl
 
+from thriftwatch.parse import PROBLEM
+
 #: Row bookkeeping columns every loader adds to the raw frame.
 ROW = "source_row"
 FILE = "source_file"
@@ -61,22 +63,37 @@ class RawRows:
     columns: list[str]
     rows: pl.DataFrame
     kept: pl.DataFrame
+    broken: pl.DataFrame | None = None
+    repeats: int = 0
 
     @classmethod
     def of(cls, raw: pl.DataFrame, path: Path) -> RawRows:
-        """Number the rows of a raw table and set exact repeats aside."""
-        columns = raw.columns
+        """Number the rows of a raw table, set exact repeats aside, and hold back the rows
+        the reader found broken (too many or too few fields) for the quarantine."""
+        columns = [c for c in raw.columns if c != PROBLEM]
         rows = raw.with_columns(
             pl.lit(path.name).alias(FILE),
             pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias(ROW),
         )
-        first = rows.select(pl.struct(columns).is_first_distinct()).to_series()
-        return cls(path, columns, rows, rows.filter(first))
+        broken = None
+        if PROBLEM in raw.columns:
+            broken = rows.filter(pl.col(PROBLEM).is_not_null()).select(
+                ROW, pl.col(PROBLEM).alias(REASON)
+            )
+            rows = rows.with_columns(pl.col(PROBLEM).is_not_null().alias("_broken")).drop(PROBLEM)
+        else:
+            rows = rows.with_columns(pl.lit(False).alias("_broken"))
+        # repeats are judged among whole rows only: a broken row is quarantined, and a
+        # whole row that happens to match a truncated one is still the first of its kind
+        first = rows.select(pl.struct(columns).is_first_distinct().over("_broken")).to_series()
+        kept = rows.filter(first & ~pl.col("_broken")).drop("_broken")
+        repeats = rows.filter(~first & ~pl.col("_broken")).height
+        return cls(path, columns, rows.drop("_broken"), kept, broken, repeats)
 
     @property
     def n_duplicates(self) -> int:
         """Rows that repeat an earlier row exactly."""
-        return self.rows.height - self.kept.height
+        return self.repeats
 
     def loaded(
         self,
@@ -91,7 +108,11 @@ class RawRows:
         why = pl.concat(
             [pl.DataFrame(schema={ROW: pl.UInt32, REASON: pl.String}), *reasons], how="vertical"
         )
-        quarantined = self.kept.join(why, on=ROW, how="inner").sort(ROW)
+        candidates = self.kept
+        if self.broken is not None and self.broken.height:
+            why = pl.concat([why, self.broken], how="vertical")
+            candidates = self.rows
+        quarantined = candidates.join(why, on=ROW, how="inner").sort(ROW)
         rejected = quarantined.select(
             pl.col(FILE),
             pl.col(ROW),

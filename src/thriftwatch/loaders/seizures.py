@@ -24,6 +24,7 @@ from the same quantity and unit destroyed later in the same province.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 
@@ -203,6 +204,16 @@ def _first(text: str | None) -> str | None:
     return text.split(";")[0].strip() if text else None
 
 
+def _plain_number(text: str | None) -> float | None:
+    """A number written plainly (the compiled table's value columns); NaN when it is not."""
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
 def _report_rows(raw: pl.DataFrame, fmt: str, path: Path) -> list[dict]:
     """One dict per report with parsed fields and a `reason` where it cannot be used."""
     today = dt.date.today()
@@ -218,15 +229,20 @@ def _report_rows(raw: pl.DataFrame, fmt: str, path: Path) -> list[dict]:
             region_text = ", ".join(p for p in [*place_parts, _first(row.get("province"))] if p)
             quantity_raw = row.get("quantity_raw")
             amount = parse_amount_text(quantity_raw)
-            given = row.get("quantity_value")
-            quantity = float(given) if given else amount.value
+            given = _plain_number(row.get("quantity_value"))
+            quantity = given if given is not None else amount.value
             unit = _COMPILED_UNITS.get((row.get("quantity_unit") or "").lower())
             factor = 1.0
             if unit is None and quantity is not None:
                 unit, factor = canonical_unit(amount.rest or quantity_raw)
             value_text = row.get("value_idr_raw")
             value_amount = parse_amount_text(value_text)
-            value = float(row["value_idr"]) if row.get("value_idr") else None
+            value = _plain_number(row.get("value_idr"))
+            unreadable = [
+                name
+                for name, number in (("quantity_value", given), ("value_idr", value))
+                if number is not None and math.isnan(number)
+            ]
             value_vague = value is None and (value_amount.vague or value_amount.range)
             report = {
                 "event_key": row["event_id"],
@@ -248,6 +264,7 @@ def _report_rows(raw: pl.DataFrame, fmt: str, path: Path) -> list[dict]:
             value_text = row.get("value")
             value_amount = parse_amount_text(value_text)
             value = value_amount.value
+            unreadable = []
             value_vague = value is None and (value_amount.vague or value_amount.range)
             report = {
                 "event_key": None,
@@ -264,7 +281,9 @@ def _report_rows(raw: pl.DataFrame, fmt: str, path: Path) -> list[dict]:
         action = canonical_action(report.pop("action_text"))
         negative = any(str(t or "").strip().startswith("-") for t in (quantity_raw, value_text))
         reason = (
-            date.error
+            f"{unreadable[0]} is not a plain number"
+            if unreadable
+            else date.error
             if date.value is None
             else "event date lies in the future"
             if date.value > today
