@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -128,7 +129,14 @@ def run(
                 default_listings=synthetic_rows,
                 listener=_listener(progress),
             )
-    except (DataError, BriefError, ReferenceDataMissingError, FileNotFoundError, ValueError) as exc:
+    except (
+        DataError,
+        BriefError,
+        ReferenceDataMissingError,
+        FileNotFoundError,
+        ValueError,
+        pipeline.RunLockedError,
+    ) as exc:
         raise _fail(exc) from exc
     console.print(_summary(result))
     if (files := _files_table(result)) is not None:
@@ -247,6 +255,39 @@ def fetch_reference_command(
     except FetchReferenceError as exc:
         raise _fail(exc) from None
     console.print(f"wrote {len(written)} reference files to {target}, checksums verified")
+
+
+class Source(StrEnum):
+    """The raw sources a file can be ingested into."""
+
+    customs = "customs"
+    seizures = "seizures"
+    listings = "listings"
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="The delivered .csv, .xlsx, .jsonl or .parquet.")],
+    source: Annotated[Source, typer.Option(help="The raw source it belongs to.")],
+    origin: Annotated[
+        str | None, typer.Option(help="Where it came from (URL, request); default: its path.")
+    ] = None,
+) -> None:
+    """Check a delivered file with its loader and add it to today's raw snapshot of a source,
+    with a .meta.yml (sha256, size, rows, date, origin). Existing snapshots are never replaced."""
+    from thriftwatch.ingest import ingest as add
+    from thriftwatch.snapshots import SnapshotExistsError
+
+    try:
+        done = add(file, source.value, paths(), origin=origin)
+    except (DataError, ReferenceDataMissingError, FileNotFoundError, SnapshotExistsError) as exc:
+        raise _fail(exc) from exc
+    loaded = done.loaded
+    console.print(
+        f"ingested {done.target}\nrows: {loaded.n_raw:,} = {loaded.clean.height:,} clean + "
+        f"{loaded.rejected.height:,} rejected + {loaded.n_duplicates:,} duplicates\n"
+        "the next `thriftwatch run` reads it"
+    )
 
 
 synth_app = typer.Typer(help="Generate seeded synthetic data.", no_args_is_help=True)

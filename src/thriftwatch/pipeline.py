@@ -6,13 +6,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
+import os
 import platform
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
@@ -159,6 +162,37 @@ def manifest(where: Paths, result: RunResult, started: dt.datetime, inputs: list
     }
 
 
+class RunLockedError(RuntimeError):
+    """Another run is writing the same outputs."""
+
+
+@contextlib.contextmanager
+def run_lock(where: Paths) -> Iterator[Path]:
+    """Hold `processed/.run.lock` for the length of a run, so two runs never write the same
+    outputs at once. The operating system drops the lock when the holder exits, even when it
+    is killed, so a crashed run never blocks the next one."""
+    lock = where.processed / ".run.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RunLockedError(
+                f"another thriftwatch run is in progress ({holder}); wait for it to finish. "
+                f"The lock is {lock} and is released when that process ends."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC")
+        handle.flush()
+        try:
+            yield lock
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def run(
     where: Paths,
     briefs: Sequence[str] | None = None,
@@ -167,11 +201,25 @@ def run(
     default_listings: int = steps.listings.DEFAULT_ROWS,
     listener: Listener | None = None,
 ) -> RunResult:
-    """Run every step on the newest raw snapshots, build the briefs, write the manifest.
+    """Run every step on the newest raw snapshots, build the briefs, write the manifest;
+    one run at a time (see `run_lock`).
 
     `cif_fob_factor` raises partner FOB export values to Indonesia's CIF basis in the mirror
     gap (see `thriftwatch.trade.CIF_FOB_FACTOR`); `default_listings` is the size of the
     synthetic listings sample generated when no listings export is present."""
+    with run_lock(where):
+        return _run(where, briefs, cif_fob_factor=cif_fob_factor,
+                    default_listings=default_listings, listener=listener)  # fmt: skip
+
+
+def _run(
+    where: Paths,
+    briefs: Sequence[str] | None = None,
+    *,
+    cif_fob_factor: float = CIF_FOB_FACTOR,
+    default_listings: int = steps.listings.DEFAULT_ROWS,
+    listener: Listener | None = None,
+) -> RunResult:
     started = dt.datetime.now(dt.UTC)
     previous = _fingerprints(where)
     previous_run = (

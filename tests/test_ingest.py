@@ -1,0 +1,101 @@
+"""Adding a delivered file to the raw snapshots, and one run at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+import yaml
+from conftest import isolated_paths
+from typer.testing import CliRunner
+
+from thriftwatch import DataError
+from thriftwatch.cli import app
+from thriftwatch.ingest import ingest
+from thriftwatch.pipeline import RunLockedError, run_lock
+from thriftwatch.snapshots import SnapshotExistsError, current_files
+
+TRADE = "year,period,reporter,partner,flow,net_weight_kg,value_usd,source"
+
+
+@pytest.fixture
+def delivery(tmp_path):
+    """A monthly trade delivery: two good rows, one short row, one repeat."""
+    path = tmp_path / "delivery" / "bps_2024_06.csv"
+    path.parent.mkdir()
+    good = [
+        "2024,2024-06,Indonesia,Jepang,import,120,300,BPS",
+        "2024,2024-06,Indonesia,Korea,import,5,9,BPS",
+    ]
+    path.write_text("\n".join([TRADE, *good, "2024,2024-06,Indonesia", good[0]]) + "\n")
+    return path
+
+
+def test_ingest_copies_into_a_dated_snapshot_with_its_provenance(raw_copy, tmp_path, delivery):
+    where = isolated_paths(tmp_path, raw=raw_copy)
+    day = dt.date(2031, 1, 31)
+    done = ingest(delivery, "customs", where, day=day, origin="e-mail from BPS, ref 12/2024")
+    assert done.target == raw_copy / "customs" / "2031-01-31" / "bps_2024_06.csv"
+    assert done.target.read_bytes() == delivery.read_bytes()
+    meta = yaml.safe_load(done.target.with_name("bps_2024_06.csv.meta.yml").read_text())
+    assert meta["sha256"] == hashlib.sha256(delivery.read_bytes()).hexdigest()
+    assert meta["bytes"] == delivery.stat().st_size
+    assert (meta["rows"], meta["rows_clean"], meta["rows_rejected"], meta["rows_duplicate"]) == (
+        4, 2, 1, 1,
+    )  # fmt: skip
+    assert meta["origin"] == "e-mail from BPS, ref 12/2024"
+    assert meta["date_accessed"] == "2031-01-31"
+    # the next run reads it beside the shipped files
+    assert done.target in current_files(raw_copy / "customs")
+
+
+def test_ingest_never_overwrites_and_refuses_unreadable_files(raw_copy, tmp_path, delivery):
+    where = isolated_paths(tmp_path, raw=raw_copy)
+    day = dt.date(2031, 1, 31)
+    first = ingest(delivery, "customs", where, day=day)
+    before = first.target.read_bytes()
+    delivery.write_text(TRADE + "\n2024,2024-06,Indonesia,Jepang,import,999,999,BPS\n")
+    with pytest.raises(SnapshotExistsError, match="never overwritten"):
+        ingest(delivery, "customs", where, day=day)
+    assert first.target.read_bytes() == before
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(bytes(range(256)))
+    with pytest.raises(DataError, match=r"junk\.csv"):
+        ingest(junk, "customs", where, day=day)
+    assert not (raw_copy / "customs" / "2031-01-31" / "junk.csv").exists()
+
+
+def test_ingest_command_reports_the_row_accounting(raw_copy, tmp_path, delivery):
+    env = {
+        "THRIFTWATCH_RAW_DIR": str(raw_copy),
+        "THRIFTWATCH_PROCESSED_DIR": str(tmp_path / "processed"),
+        "THRIFTWATCH_PRIVATE_DIR": str(tmp_path / "private"),
+    }
+    args = ["ingest", str(delivery), "--source", "customs"]
+    result = CliRunner().invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert "4 = 2 clean + 1 rejected + 1 duplicates" in " ".join(result.output.split())
+    again = CliRunner().invoke(app, args, env=env)
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(raw_copy, tmp_path):
+    where = isolated_paths(tmp_path, raw=raw_copy)
+    env = {
+        "THRIFTWATCH_RAW_DIR": str(raw_copy),
+        "THRIFTWATCH_PROCESSED_DIR": str(where.processed),
+        "THRIFTWATCH_REPORTS_DIR": str(where.reports),
+        "THRIFTWATCH_PRIVATE_DIR": str(where.private),
+    }
+    with run_lock(where):
+        with pytest.raises(RunLockedError, match="in progress"), run_lock(where):
+            pass
+        result = CliRunner().invoke(app, ["run", "--synthetic-rows", "5000"], env=env)
+        assert result.exit_code == 1
+        assert "another thriftwatch run is in progress" in " ".join(result.output.split())
+        assert not where.manifest.exists()
+    # released: the lock can be taken again
+    with run_lock(where):
+        pass
