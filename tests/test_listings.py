@@ -286,8 +286,19 @@ def test_key_file_is_created_once_readable_by_its_owner_only(tmp_path, monkeypat
     path = where.private / "pseudonym.key"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert pseudonym_key(where) == key and len(key) == 64
+    assert [f.name for f in where.private.iterdir()] == ["pseudonym.key"]  # no temporary left
     monkeypatch.setenv(KEY_ENV, "another key")
     assert pseudonym_key(where) == b"another key"
+
+
+def test_an_empty_key_file_is_refused_not_used_as_a_weak_key(tmp_path, monkeypatch, refdata):
+    import dataclasses
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    where = dataclasses.replace(refdata, private=tmp_path)
+    (tmp_path / "pseudonym.key").write_text("\n")
+    with pytest.raises(ValueError, match=r"pseudonym\.key is empty"):
+        pseudonym_key(where)
 
 
 def test_pseudonyms_depend_on_the_key_and_ignore_case_and_at_signs():

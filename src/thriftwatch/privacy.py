@@ -35,10 +35,24 @@ def pseudonym_key(where: Paths | None = None) -> bytes:
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, 0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # written whole to a temporary file, then linked into place: a run killed here
+        # never leaves an empty key, and of two runs racing, the first key wins
+        tmp = folder / f".{KEY_FILE}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise ValueError(f"{path} is empty; remove it to make a new key (pseudonyms change)")
+    return key.encode()
 
 
 def normalize_handle(handle: str) -> str:

@@ -5,6 +5,8 @@ sample first (and every output that uses it says so: its rows carry `synthetic =
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 
 import polars as pl
 import yaml
@@ -30,7 +32,13 @@ def ensure_sample(where: Paths, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SE
     day = dt.date.today()
     folder = where.source_dir("listings") / day.isoformat()
     name = f"synthetic_listings_seed{seed}_{rows}.parquet"
-    result = generate_listings(rows, seed, folder / name, where)
+    # generated in a hidden folder and moved into the snapshot at the end, data file last:
+    # a run killed while generating leaves no partial file for the next run to trip on
+    for stale in where.source_dir("listings").glob(".partial-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    partial = where.source_dir("listings") / f".partial-{os.getpid()}"
+    partial.mkdir(parents=True)
+    result = generate_listings(rows, seed, partial / name, where)
     meta = {
         "file": name,
         "description": "SYNTHETIC listings of used clothing, not real data: a seeded sample "
@@ -45,7 +53,11 @@ def ensure_sample(where: Paths, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SE
         "truth": result.truth.name,
     }
     text = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
-    (folder / f"{name}.meta.yml").write_text(text)
+    (partial / f"{name}.meta.yml").write_text(text)
+    folder.mkdir(parents=True, exist_ok=True)
+    for file in (result.truth.name, f"{name}.meta.yml", name):
+        os.replace(partial / file, folder / file)
+    partial.rmdir()
     return [name]
 
 
