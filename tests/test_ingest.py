@@ -99,3 +99,44 @@ def test_a_second_run_is_refused_while_one_holds_the_lock(raw_copy, tmp_path):
     # released: the lock can be taken again
     with run_lock(where):
         pass
+
+
+def test_a_rerun_redoes_only_the_steps_whose_inputs_changed(raw_copy, tmp_path, monkeypatch):
+    from thriftwatch import pipeline
+
+    monkeypatch.setenv("THRIFTWATCH_PSEUDONYM_KEY", "incremental-test")
+    where = isolated_paths(tmp_path, raw=raw_copy)
+
+    def reused(result: pipeline.RunResult) -> set[str]:
+        return {s.name for s in result.results if s.details.get("reused")}
+
+    data_steps = {"customs", "trade", "seizures", "listings", "concentration", "trends"}
+    first = pipeline.run(where, [], default_listings=5000)
+    assert reused(first) == set()
+
+    def tables(result: pipeline.RunResult) -> dict:
+        return {p: p.read_bytes() for s in result.results if s.name in data_steps
+                for p in s.outputs}  # fmt: skip
+
+    before = tables(first)
+    second = pipeline.run(where, [])
+    assert reused(second) == data_steps
+    assert tables(second) == before
+
+    # a new seizures delivery: seizures and what reads it rerun, the rest is reused
+    events = next((raw_copy / "seizures").glob("*/seizures_news.csv"))
+    lines = events.read_text(encoding="utf-8").splitlines()
+    later = raw_copy / "seizures" / "2031-01-31"
+    later.mkdir()
+    (later / events.name).write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    third = pipeline.run(where, [])
+    assert reused(third) == {"customs", "trade", "listings", "concentration"}
+
+    # an output damaged by hand is rebuilt, not trusted
+    damaged = next(p for s in third.results if s.name == "customs" for p in s.outputs)
+    damaged.write_bytes(b"not parquet")
+    fourth = pipeline.run(where, [])
+    assert "customs" not in reused(fourth)
+    assert damaged.read_bytes() == before[damaged]
+
+    assert reused(pipeline.run(where, [], force=True)) == set()

@@ -68,7 +68,10 @@ def _summary(result: pipeline.RunResult) -> Table:
             f"{p.parent.name}/{p.name} ({rows:,} rows)" if rows is not None else p.name
             for p, rows in step.outputs.items()
         )
-        table.add_row(step.name, f"{result.seconds[step.name]:.1f}", outs)
+        seconds = f"{result.seconds[step.name]:.1f}"
+        if step.details.get("reused"):
+            seconds += " (unchanged, reused)"
+        table.add_row(step.name, seconds, outs)
     return table
 
 
@@ -116,6 +119,10 @@ def run(
             "holds no export.",
         ),
     ] = DEFAULT_ROWS,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Rerun every step, even those with unchanged inputs."),
+    ] = False,
 ) -> None:
     """Run the whole pipeline: raw snapshots -> processed tables -> notebooks -> HTML briefs."""
     where = paths()
@@ -128,6 +135,7 @@ def run(
                 cif_fob_factor=cif_fob_factor,
                 default_listings=synthetic_rows,
                 listener=_listener(progress),
+                force=force,
             )
     except (
         DataError,

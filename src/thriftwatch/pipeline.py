@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import hmac
 import json
 import os
 import platform
@@ -23,10 +24,11 @@ from pathlib import Path
 
 import polars as pl
 
-from thriftwatch import __version__, catalog, steps
+from thriftwatch import __version__, catalog, incremental, steps
 from thriftwatch.catalog import write_atomic
 from thriftwatch.changes import TRACKED, compare, fingerprint
 from thriftwatch.config import REFERENCE_FILES, SOURCES, Paths
+from thriftwatch.privacy import pseudonym_key
 from thriftwatch.snapshots import current_files, sha256
 from thriftwatch.steps import StepResult
 from thriftwatch.trade import CIF_FOB_FACTOR
@@ -200,16 +202,19 @@ def run(
     cif_fob_factor: float = CIF_FOB_FACTOR,
     default_listings: int = steps.listings.DEFAULT_ROWS,
     listener: Listener | None = None,
+    force: bool = False,
 ) -> RunResult:
     """Run every step on the newest raw snapshots, build the briefs, write the manifest;
     one run at a time (see `run_lock`).
 
     `cif_fob_factor` raises partner FOB export values to Indonesia's CIF basis in the mirror
     gap (see `thriftwatch.trade.CIF_FOB_FACTOR`); `default_listings` is the size of the
-    synthetic listings sample generated when no listings export is present."""
+    synthetic listings sample generated when no listings export is present. A data step whose
+    inputs and code are unchanged reuses its previous outputs unless `force` (see
+    `thriftwatch.incremental`); the briefs are always rebuilt."""
     with run_lock(where):
         return _run(where, briefs, cif_fob_factor=cif_fob_factor,
-                    default_listings=default_listings, listener=listener)  # fmt: skip
+                    default_listings=default_listings, listener=listener, force=force)  # fmt: skip
 
 
 def _run(
@@ -219,6 +224,7 @@ def _run(
     cif_fob_factor: float = CIF_FOB_FACTOR,
     default_listings: int = steps.listings.DEFAULT_ROWS,
     listener: Listener | None = None,
+    force: bool = False,
 ) -> RunResult:
     started = dt.datetime.now(dt.UTC)
     previous = _fingerprints(where)
@@ -235,14 +241,35 @@ def _run(
     if generated:
         result.settings["generated_synthetic_listings"] = generated
         result.seconds["synthetic listings"] = generation
-    _timed("customs", partial(steps.customs.run, where), result, listener)
-    _timed(
-        "trade", partial(steps.trade.run, where, cif_fob_factor=cif_fob_factor), result, listener
+    step = partial(_incremental, where, result, listener, force=force)
+    refdata = [where.refdata / f for f in REFERENCE_FILES]
+    produced = partial(_produced, result)
+    step("customs", partial(steps.customs.run, where), current_files(where.source_dir("customs")))
+    step(
+        "trade",
+        partial(steps.trade.run, where, cif_fob_factor=cif_fob_factor),
+        produced("customs"),
+        {"cif_fob_factor": cif_fob_factor},
     )
-    _timed("seizures", partial(steps.seizures.run, where), result, listener)
-    _timed("listings", partial(steps.listings.run, where), result, listener)
-    _timed("concentration", partial(steps.concentration.run, where), result, listener)
-    _timed("trends", partial(steps.trends.run, where), result, listener)
+    step(
+        "seizures",
+        partial(steps.seizures.run, where),
+        [*current_files(where.source_dir("seizures")), *refdata],
+    )
+    step(
+        "listings",
+        partial(steps.listings.run, where),
+        [*current_files(where.source_dir("listings")), *refdata],
+        {"pseudonym_key": _key_fingerprint(where)},
+    )
+    step(
+        "concentration", partial(steps.concentration.run, where), [*produced("listings"), *refdata]
+    )
+    step(
+        "trends",
+        partial(steps.trends.run, where),
+        [*produced("listings"), *produced("seizures"), *produced("trade")],
+    )
     _timed("changes", partial(_changes_step, where, previous, previous_run), result, listener)
     # The data manifest (everything but the briefs) is hashed into every brief's footer.
     data_manifest = manifest(where, result, started, inputs)
@@ -258,13 +285,44 @@ def _run(
     return result
 
 
+def _incremental(
+    where: Paths,
+    result: RunResult,
+    listener: Listener | None,
+    name: str,
+    job: Callable[[], StepResult],
+    inputs: Sequence[Path],
+    settings: dict[str, object] | None = None,
+    *,
+    force: bool,
+) -> StepResult:
+    """A data step, skipped when its inputs, settings and the code are unchanged."""
+    wrapped = partial(incremental.run_step, where, name, job, inputs, settings, force=force)
+    return _timed(name, wrapped, result, listener)
+
+
+def _produced(result: RunResult, name: str) -> list[Path]:
+    """The files a step of this run wrote (or reused)."""
+    return [p for s in result.results if s.name == name for p in s.outputs]
+
+
+def _key_fingerprint(where: Paths) -> str:
+    """Which pseudonym key is in use, without revealing it: pseudonyms change with the key."""
+    key = pseudonym_key(where)
+    return hmac.new(key, b"thriftwatch step key", hashlib.sha256).hexdigest()[:16]
+
+
 def _fingerprints(where: Paths) -> dict[str, pl.DataFrame]:
-    """Fingerprints of the tracked tables as they are now (absent tables are skipped)."""
+    """Fingerprints of the tracked tables as they are now (absent or unreadable tables, such
+    as one damaged after a crash, are skipped: the run rebuilds them)."""
     found = {}
     for name, key in TRACKED.items():
         file = catalog.path(name, where)
         if file.is_file():
-            found[name] = fingerprint(pl.read_parquet(file), key)
+            try:
+                found[name] = fingerprint(pl.read_parquet(file), key)
+            except (pl.exceptions.PolarsError, OSError):
+                continue
     return found
 
 
