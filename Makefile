@@ -15,7 +15,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install run report test lint lab lock clean
+.PHONY: help install run report test lint lab lock clean bench
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,13 +36,16 @@ report: $(STAMP) ## Rebuild the HTML briefs from the processed data
 	$(BIN)/thriftwatch report
 
 test: $(STAMP) ## Set up, then run the linter, the format check and the test suite
-	$(BIN)/ruff check src tests notebooks
-	$(BIN)/ruff format --check src tests notebooks
+	$(BIN)/ruff check src tests notebooks benchmarks
+	$(BIN)/ruff format --check src tests notebooks benchmarks
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## Lint the code and fix its formatting
-	$(BIN)/ruff check src tests notebooks
-	$(BIN)/ruff format src tests notebooks
+	$(BIN)/ruff check src tests notebooks benchmarks
+	$(BIN)/ruff format src tests notebooks benchmarks
+
+bench: $(STAMP) ## Time the loaders on ROWS synthetic listings (default 1000000); figures in bench.json
+	$(BIN)/python benchmarks/bench_loaders.py --rows $(or $(ROWS),1000000) --json bench.json
 
 lab: $(STAMP) ## Start JupyterLab; notebooks/*.py open as notebooks (jupytext), kernel = .venv
 	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/.jupyter/lab/user-settings $(BIN)/jupyter lab --notebook-dir=. \
