@@ -89,22 +89,25 @@ def test_a_killed_run_leaves_consistent_outputs_and_the_next_run_completes(tmp_p
 
     crashed = _workspace(tmp_path / "crashed")
     processed = crashed / "processed"
+    stage = crashed / ".processed.stage"  # where a run writes until it commits
     listings = crashed / "raw" / "listings"
     # 1. while the synthetic listings sample is being generated
     _killed_when(crashed, lambda: any(listings.glob(".partial-*/*.parquet")))
     _consistent(crashed)
-    # 2. just after the first table is written
-    _killed_when(crashed, lambda: (processed / "clean" / "customs.parquet").is_file())
+    # 2. just after the first table is written: nothing reaches processed/
+    _killed_when(crashed, lambda: (stage / "clean" / "customs.parquet").is_file())
     _consistent(crashed)
+    assert not (processed / "clean" / "customs.parquet").exists()
     assert not (processed / "manifest.json").exists()
-    # 3. a complete run, then one killed while it builds the brief: the manifest is untouched
+    # 3. a complete run, then one killed while it builds the brief: the previous outputs and
+    #    manifest are untouched, byte for byte
     _complete(crashed)
     manifest = (processed / "manifest.json").read_bytes()
-    data_manifest = processed / "manifest.data.json"
-    written = data_manifest.stat().st_mtime_ns
-    _killed_when(crashed, lambda: data_manifest.stat().st_mtime_ns != written)
+    previous = _outputs(crashed)
+    _killed_when(crashed, lambda: (stage / "manifest.data.json").is_file())
     _consistent(crashed)
     assert (processed / "manifest.json").read_bytes() == manifest
+    assert {path: sha256(crashed / path) for path in previous} == previous
     # 4. the next run completes, with the outputs of a run never interrupted
     _complete(crashed)
     _consistent(crashed)
@@ -117,3 +120,35 @@ def test_a_killed_run_leaves_consistent_outputs_and_the_next_run_completes(tmp_p
     assert [f.name for f in current_files(listings)] == [
         f"synthetic_listings_seed20230315_{ROWS}.parquet"
     ]
+
+
+def test_a_commit_cut_short_is_rolled_forward_by_the_next_run(tmp_path):
+    """A kill between the renames of a commit: the journal finishes it before anything else."""
+    from conftest import isolated_paths
+
+    from thriftwatch import staging
+
+    where = isolated_paths(tmp_path)
+    (where.processed / "clean").mkdir(parents=True)
+    (where.processed / "clean" / "a.parquet").write_bytes(b"old a")
+    (where.processed / "manifest.json").write_text("old manifest")
+    staged = staging.begin(where)
+    (staged.processed / "clean" / "b.parquet").write_bytes(b"new b")
+    (staged.processed / "clean" / "a.parquet").unlink()
+    (staged.processed / "clean" / "a.parquet").write_bytes(b"new a")
+    (staged.processed / "manifest.json").unlink()
+    (staged.processed / "manifest.json").write_text("new manifest")
+    assert (where.processed / "clean" / "a.parquet").read_bytes() == b"old a"  # not linked through
+    # the commit's journal is written and one rename done, then the process dies
+    moves = [
+        (str(staged.processed / "clean" / n), str(where.processed / "clean" / n))
+        for n in ("a.parquet", "b.parquet")
+    ] + [(str(staged.processed / "manifest.json"), str(where.manifest))]
+    staging.journal(where).write_text(json.dumps({"moves": moves}))
+    os.replace(*moves[0])
+    # the next run starts by recovering
+    staging.begin(where)
+    assert (where.processed / "clean" / "a.parquet").read_bytes() == b"new a"
+    assert (where.processed / "clean" / "b.parquet").read_bytes() == b"new b"
+    assert where.manifest.read_text() == "new manifest"
+    assert not staging.journal(where).exists()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from thriftwatch import __version__, catalog, incremental, steps
+from thriftwatch import __version__, catalog, incremental, staging, steps
 from thriftwatch.catalog import write_atomic
 from thriftwatch.changes import TRACKED, compare, fingerprint
 from thriftwatch.config import REFERENCE_FILES, SOURCES, Paths
@@ -89,7 +89,7 @@ def make_run_id(inputs: Sequence[Path], now: dt.datetime) -> str:
 def _relative(path: Path, where: Paths) -> str:
     for base in (where.processed, where.reports, where.raw, where.root):
         if path.is_relative_to(base):
-            return str(path.relative_to(base.parent))
+            return str(Path(staging.public_name(base)) / path.relative_to(base))
     return str(path)
 
 
@@ -205,7 +205,7 @@ def run(
     force: bool = False,
 ) -> RunResult:
     """Run every step on the newest raw snapshots, build the briefs, write the manifest;
-    one run at a time (see `run_lock`).
+    one run at a time (see `run_lock`), all or nothing (see `thriftwatch.staging`).
 
     `cif_fob_factor` raises partner FOB export values to Indonesia's CIF basis in the mirror
     gap (see `thriftwatch.trade.CIF_FOB_FACTOR`); `default_listings` is the size of the
@@ -213,8 +213,23 @@ def run(
     inputs and code are unchanged reuses its previous outputs unless `force` (see
     `thriftwatch.incremental`); the briefs are always rebuilt."""
     with run_lock(where):
-        return _run(where, briefs, cif_fob_factor=cif_fob_factor,
-                    default_listings=default_listings, listener=listener, force=force)  # fmt: skip
+        staged = staging.begin(where)
+        result = _run(
+            staged,
+            briefs,
+            cif_fob_factor=cif_fob_factor,
+            default_listings=default_listings,
+            listener=listener,
+            force=force,
+        )
+        staging.commit(staged, where)
+    # the results name the files where they now are
+    moved = partial(staging.final_path, staged=staged, where=where)
+    for step in result.results:
+        step.inputs = [moved(p) for p in step.inputs]
+        step.outputs = {moved(p): rows for p, rows in step.outputs.items()}
+    result.manifest = moved(result.manifest) if result.manifest else None
+    return result
 
 
 def _run(
