@@ -19,7 +19,7 @@ from pathlib import Path
 
 from thriftwatch.catalog import write_atomic
 from thriftwatch.config import PACKAGE_DIR, Paths
-from thriftwatch.snapshots import sha256
+from thriftwatch.snapshots import file_hash
 from thriftwatch.steps import StepResult
 
 #: Source and data files whose content defines the code version.
@@ -35,18 +35,6 @@ def code_version() -> str:
             digest.update(file.relative_to(PACKAGE_DIR).as_posix().encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()
-
-
-@functools.cache
-def _file_hash(path: Path, inode: int, size: int, mtime_ns: int) -> str:
-    return sha256(path)
-
-
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file, computed once per process for an unchanged file (an atomic rewrite
-    is a new inode, so it is hashed again)."""
-    stat = path.stat()
-    return _file_hash(path, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def step_key(name: str, inputs: Iterable[Path], settings: dict[str, object] | None = None) -> str:

@@ -29,7 +29,7 @@ from thriftwatch.catalog import write_atomic
 from thriftwatch.changes import TRACKED, compare, fingerprint
 from thriftwatch.config import REFERENCE_FILES, SOURCES, Paths
 from thriftwatch.privacy import pseudonym_key
-from thriftwatch.snapshots import current_files, sha256
+from thriftwatch.snapshots import current_files, file_hash
 from thriftwatch.steps import StepResult
 from thriftwatch.trade import CIF_FOB_FACTOR
 
@@ -82,7 +82,7 @@ def raw_inputs(where: Paths) -> list[Path]:
 
 def make_run_id(inputs: Sequence[Path], now: dt.datetime) -> str:
     """`<UTC time>-<8 hex of the inputs' hashes>`: sortable, and equal inputs share a suffix."""
-    digest = hashlib.sha256("".join(sha256(p) for p in inputs).encode()).hexdigest()[:8]
+    digest = hashlib.sha256("".join(file_hash(p) for p in inputs).encode()).hexdigest()[:8]
     return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{digest}"
 
 
@@ -136,7 +136,7 @@ def manifest(where: Paths, result: RunResult, started: dt.datetime, inputs: list
             outputs[_relative(path, where)] = {
                 "rows": rows,
                 "bytes": path.stat().st_size,
-                "sha256": sha256(path),
+                "sha256": file_hash(path),
                 "step": step.name,
             }
     loaders = {s.name: s.details["files"] for s in result.results if "files" in s.details}
@@ -150,7 +150,7 @@ def manifest(where: Paths, result: RunResult, started: dt.datetime, inputs: list
         "platform": platform.platform(),
         "packages": package_versions(),
         "inputs": [
-            {"path": _relative(p, where), "bytes": p.stat().st_size, "sha256": sha256(p)}
+            {"path": _relative(p, where), "bytes": p.stat().st_size, "sha256": file_hash(p)}
             for p in inputs
         ],
         "outputs": outputs,

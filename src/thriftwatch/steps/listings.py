@@ -8,15 +8,13 @@ import datetime as dt
 import os
 import shutil
 
-import polars as pl
 import yaml
 
 from thriftwatch import catalog
 from thriftwatch.config import Paths
-from thriftwatch.loaders.base import REJECTED_SCHEMA
 from thriftwatch.loaders.listings import load_listings
 from thriftwatch.snapshots import current_files, required_files, sha256
-from thriftwatch.steps.base import StepResult
+from thriftwatch.steps.base import StepResult, combine
 from thriftwatch.synth import generate_listings
 
 DEFAULT_ROWS = 200_000
@@ -68,19 +66,7 @@ def run(where: Paths) -> StepResult:
     loaded = [load_listings(f, where) for f in files]
 
     # Process
-    clean = pl.concat([x.clean for x in loaded], how="vertical")
-    rejected = pl.concat(
-        [x.rejected.cast(REJECTED_SCHEMA) for x in loaded],  # type: ignore[arg-type]
-        how="vertical",
-    )
-    accounting = pl.DataFrame(
-        [{**x.summary(), "file": x.path.name, "snapshot": x.path.parent.name}
-         for x in loaded if x.path]
-    )  # fmt: skip
-    n_raw = sum(x.n_raw for x in loaded)
-    assert (
-        kept := clean.height + rejected.height + sum(x.n_duplicates for x in loaded)
-    ) == n_raw, f"listings rows not conserved: {n_raw} raw, {kept} clean + rejected + duplicates"
+    clean, rejected, accounting = combine("listings", loaded)
     assert "seller_handle" not in clean.columns and "url" not in clean.columns
 
     # Save outputs

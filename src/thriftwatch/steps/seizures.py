@@ -23,7 +23,8 @@ from thriftwatch.steps.base import StepResult
 from thriftwatch.trends import seizure_series
 
 
-def _load(path: Path, where: Paths) -> tuple[str, Loaded]:
+def load_file(path: Path, where: Paths) -> tuple[str, Loaded]:
+    """One seizure file by its kind (`events`, `aggregates` or `links`), with its loader."""
     header = read_table(path, lambda cells: detect_format(cells) is not None).columns
     kind = detect_format(header)
     if kind == "links":
@@ -37,7 +38,7 @@ def run(where: Paths) -> StepResult:
     """Load every current seizure file by its kind and save the combined tables."""
     # Load inputs
     files = required_files(where.source_dir("seizures"))
-    loaded = [(_load(f, where), f) for f in files]
+    loaded = [(load_file(f, where), f) for f in files]
 
     # Process
     def of(kind: str) -> list[Loaded]:
