@@ -16,6 +16,9 @@ from thriftwatch.snapshots import newest_snapshot
 RAW = PROJ_ROOT / "data" / "raw"
 #: Real third-party marketplace scrapes, read in place, never committed.
 LISTINGS_SAMPLES = PROJ_ROOT.parent / "shared" / "data" / "listings-samples"
+#: Copying data/raw for a test takes the shipped data only: not the reference files, nor the
+#: synthetic sample (or its half-made leftovers) a `make run` in this checkout generated.
+SHIPPED_ONLY = shutil.ignore_patterns("reference", "synthetic_*", ".partial-*")
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +63,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, pipeline.Run
     """One whole pipeline run on a copy of the shipped data (the synthetic listings sample is
     generated into the copy), outputs in a temporary folder."""
     base = tmp_path_factory.mktemp("run")
-    shutil.copytree(RAW, base / "raw", ignore=shutil.ignore_patterns("reference"))
+    shutil.copytree(RAW, base / "raw", ignore=SHIPPED_ONLY)
     where = isolated_paths(base, raw=base / "raw")
     return where, pipeline.run(where, default_listings=TEST_LISTINGS)
 
@@ -69,5 +72,5 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, pipeline.Run
 def raw_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped raw folder (the original is immutable)."""
     target = tmp_path / "raw"
-    shutil.copytree(RAW, target, ignore=shutil.ignore_patterns("reference"))
+    shutil.copytree(RAW, target, ignore=SHIPPED_ONLY)
     return target

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import RAW
+from conftest import RAW, SHIPPED_ONLY
 
 from thriftwatch.privacy import KEY_ENV
 from thriftwatch.snapshots import current_files, sha256
@@ -43,7 +43,7 @@ def _command() -> list[str]:
 
 
 def _workspace(base: Path) -> Path:
-    shutil.copytree(RAW, base / "raw", ignore=shutil.ignore_patterns("reference"))
+    shutil.copytree(RAW, base / "raw", ignore=SHIPPED_ONLY)
     return base
 
 
