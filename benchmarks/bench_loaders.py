@@ -1,16 +1,19 @@
-"""Benchmark of the loaders: wall time, rows per second and peak memory.
+"""Benchmark of the loaders: wall time, rows per second and peak memory, polars vs pandas.
 
-    .venv/bin/python benchmarks/bench_loaders.py --rows 1000000 [--json OUT]
+    .venv/bin/python benchmarks/bench_loaders.py --rows 1000000 [--json OUT] [--no-pandas]
 
-Generates N synthetic listings with the project's generator in a subprocess (not timed, and
-not counted in this process's memory), then times in this process the listings path as
-`thriftwatch run` does it (read, clean, resolve regions, pseudonymise, drop reposts, write
-parquet), and the customs and seizure loaders on the shipped data. Peak RSS is this
-process's high-water mark after the listings path. Numbers depend on the machine: compare
-runs on the same one. Not part of the test suite.
+Generates N synthetic listings as CSV with the project's generator (not timed), then runs on
+that same file, each in a fresh child process of this one so that the peak memory of one does
+not mask the other's:
 
-Not yet here (issue 10): the pandas baseline the issue asks for, and the streaming path for
-10M+ rows.
+- **polars**: the listings path as `thriftwatch run` does it (read, clean, resolve regions,
+  pseudonymise, drop reposts, write parquet);
+- **pandas**: the same cleaning as a typical notebook writes it (`pandas_baseline.py`: row-wise
+  `apply` for prices, dates, regions and pseudonyms).
+
+It then checks that both kept the same rows with the same values (`pandas_baseline.COMPARED`)
+and times the customs and seizure steps on the shipped data. Numbers depend on the machine:
+compare runs on the same one. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from rich.table import Table
 
 from thriftwatch import steps
 from thriftwatch.config import Paths
-from thriftwatch.loaders.listings import load_listings
+
+sys.path.insert(0, str(Path(__file__).parent))
+import pandas_baseline
 
 
 def peak_rss_mb() -> float:
@@ -52,20 +57,51 @@ def generate(rows: int, out: Path) -> float:
     return time.perf_counter() - start
 
 
-def time_listings(path: Path, where: Paths, out: Path) -> dict[str, float]:
-    """The listings path end to end, written to parquet."""
+def child(path_name: str, source: Path, out: Path, private: Path) -> dict:
+    """Run one path in this (child) process; its figures."""
+    where = dataclasses.replace(Paths.from_env(), private=private)
     start = time.perf_counter()
-    loaded = load_listings(path, where)
-    loaded.clean.write_parquet(out)
+    if path_name == "polars":
+        from thriftwatch.loaders.listings import load_listings
+
+        loaded = load_listings(source, where)
+        loaded.clean.write_parquet(out)
+        counts = {
+            "rows": loaded.n_raw,
+            "clean": loaded.clean.height,
+            "rejected": loaded.rejected.height,
+            "duplicates": loaded.n_duplicates,
+        }
+    else:
+        frame = pandas_baseline.clean(source, where)
+        frame.to_parquet(out)
+        counts = {"rows": None, "clean": len(frame), "rejected": None, "duplicates": None}
     seconds = time.perf_counter() - start
-    return {
-        "rows": loaded.n_raw,
-        "clean": loaded.clean.height,
-        "rejected": loaded.rejected.height,
-        "duplicates": loaded.n_duplicates,
-        "seconds": seconds,
-        "rows_per_s": loaded.n_raw / seconds,
-    }
+    return {**counts, "seconds": seconds, "peak_rss_mb": peak_rss_mb()}
+
+
+def run_child(path_name: str, source: Path, out: Path, private: Path) -> dict:
+    result = out.with_suffix(".json")
+    subprocess.run(
+        [sys.executable, __file__, "--child", path_name, "--input", str(source),
+         "--out", str(out), "--private", str(private), "--result", str(result)],
+        check=True,
+    )  # fmt: skip
+    return json.loads(result.read_text())
+
+
+def same_rows(polars_out: Path, pandas_out: Path) -> tuple[bool, int]:
+    """Whether both paths kept the same rows with the same compared values; differing rows."""
+    columns = pandas_baseline.COMPARED
+    ours = pl.read_parquet(polars_out, columns=columns).with_columns(
+        pl.col("source_row").cast(pl.Int64), pl.col("platform").cast(pl.String)
+    )
+    theirs = pl.read_parquet(pandas_out, columns=columns).cast(ours.schema)  # type: ignore[arg-type]
+    differing = (
+        ours.join(theirs, on=columns, how="anti", nulls_equal=True).height
+        + theirs.join(ours, on=columns, how="anti", nulls_equal=True).height
+    )
+    return differing == 0 and ours.height == theirs.height, differing
 
 
 def time_step(name: str, where: Paths) -> dict:
@@ -82,31 +118,50 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--no-pandas", action="store_true", help="skip the (slow) pandas path")
+    for internal in ("--child", "--input", "--out", "--private", "--result"):
+        parser.add_argument(internal, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        figures = child(args.child, Path(args.input), Path(args.out), Path(args.private))
+        Path(args.result).write_text(json.dumps(figures))
+        return
 
-    base = Paths.from_env()
     console = Console()
     with tempfile.TemporaryDirectory(prefix="thriftwatch-bench-") as folder:
         tmp = Path(folder)
-        where = dataclasses.replace(base, private=tmp / "private")
         source = tmp / "listings.csv"
         generation_s = generate(args.rows, source)
         mb = source.stat().st_size / 1e6
-        listings = time_listings(source, where, tmp / "clean.parquet")
-        peak = peak_rss_mb()
-        scratch = dataclasses.replace(where, processed=tmp / "processed")
+        private = tmp / "private"
+        ours = run_child("polars", source, tmp / "polars.parquet", private)
+        theirs = None
+        same, differing = None, None
+        if not args.no_pandas:
+            theirs = run_child("pandas", source, tmp / "pandas.parquet", private)
+            same, differing = same_rows(tmp / "polars.parquet", tmp / "pandas.parquet")
+        scratch = dataclasses.replace(
+            Paths.from_env(), processed=tmp / "processed", private=private
+        )
         others = [time_step(name, scratch) for name in ("customs", "seizures")]
 
-    table = Table(title=f"listings path, {args.rows:,} synthetic rows ({mb:,.0f} MB CSV)")
-    for column in ("rows", "clean", "rejected", "duplicates", "seconds", "rows/s", "peak RSS MB"):
+    table = Table(title=f"listings, {args.rows:,} synthetic rows ({mb:,.0f} MB CSV)")
+    for column in ("path", "clean rows", "seconds", "rows/s", "peak RSS MB"):
         table.add_column(column, justify="right")
-    table.add_row(
-        *(f"{listings[k]:,}" for k in ("rows", "clean", "rejected", "duplicates")),
-        f"{listings['seconds']:.2f}",
-        f"{listings['rows_per_s']:,.0f}",
-        f"{peak:,.0f}",
-    )
+    for name, figures in (("polars (thriftwatch)", ours), ("pandas (row-wise apply)", theirs)):
+        if figures:
+            table.add_row(name, f"{figures['clean']:,}", f"{figures['seconds']:.2f}",
+                          f"{args.rows / figures['seconds']:,.0f}",
+                          f"{figures['peak_rss_mb']:,.0f}")  # fmt: skip
     console.print(table)
+    console.print(
+        f"polars path: {ours['rows']:,} rows = {ours['clean']:,} clean + {ours['rejected']:,} "
+        f"rejected + {ours['duplicates']:,} duplicates"
+    )
+    if theirs:
+        verdict = "yes" if same else f"NO ({differing:,} rows differ)"
+        speedup = theirs["seconds"] / ours["seconds"]
+        console.print(f"speed-up over pandas: {speedup:.1f}x; same cleaned rows: {verdict}")
     small = Table(title="other loaders on the shipped data")
     for column in ("loader", "files", "rows", "seconds"):
         small.add_column(column, justify="right")
@@ -118,13 +173,16 @@ def main() -> None:
     if args.json:
         figures = {
             "rows": args.rows,
-            "polars_s": round(listings["seconds"], 3),
-            "rows_per_s": round(listings["rows_per_s"]),
-            "peak_rss_mb": round(peak, 1),
-            "pandas_s": None,  # the pandas baseline is not written yet (issue 10)
-            "clean": listings["clean"],
-            "rejected": listings["rejected"],
-            "duplicates": listings["duplicates"],
+            "polars_s": round(ours["seconds"], 3),
+            "pandas_s": round(theirs["seconds"], 3) if theirs else None,
+            "speedup": round(theirs["seconds"] / ours["seconds"], 1) if theirs else None,
+            "same_clean_rows": same,
+            "rows_per_s": round(args.rows / ours["seconds"]),
+            "peak_rss_mb": round(ours["peak_rss_mb"], 1),
+            "pandas_peak_rss_mb": round(theirs["peak_rss_mb"], 1) if theirs else None,
+            "clean": ours["clean"],
+            "rejected": ours["rejected"],
+            "duplicates": ours["duplicates"],
             "csv_mb": round(mb, 1),
             "other_loaders": others,
             "cpus": os.cpu_count(),
