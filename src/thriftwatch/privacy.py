@@ -6,6 +6,12 @@ test a guessed handle. The key comes from `THRIFTWATCH_PSEUDONYM_KEY`, or from a
 generated once in the private folder (`THRIFTWATCH_PRIVATE_DIR`, default `private/`,
 git-ignored, mode 600). Whoever holds the key can re-identify sellers; keep it with the
 people entitled to act on the data (see the README).
+
+The **seller map** (`save_seller_map`) is the other private half: `seller_map.parquet`
+(seller_id -> platform, handle, profile URL, first and last file) and `listing_urls.parquet`
+(the listing URL of each raw row), written beside the key, owner-only, for the one use that
+needs names: the takedown list an agency sends to a platform (`thriftwatch takedown`).
+Nothing else reads them; they never go to `data/processed/`, a brief or a notebook.
 """
 
 from __future__ import annotations
@@ -22,6 +28,16 @@ from thriftwatch.config import Paths, paths
 
 KEY_ENV = "THRIFTWATCH_PSEUDONYM_KEY"
 KEY_FILE = "pseudonym.key"
+SELLER_MAP = "seller_map.parquet"
+LISTING_URLS = "listing_urls.parquet"
+#: Profile pages by platform, for handles whose export carries no profile URL.
+PROFILE_URLS = {
+    "instagram": "https://www.instagram.com/{}/",
+    "tiktok": "https://www.tiktok.com/@{}",
+    "facebook": "https://www.facebook.com/{}",
+    "shopee": "https://shopee.co.id/{}",
+    "tokopedia": "https://www.tokopedia.com/{}",
+}
 PREFIX = "s_"
 
 
@@ -83,3 +99,70 @@ def private_dir(where: Paths | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     return folder
+
+
+class SellerMapMissingError(FileNotFoundError):
+    """The private seller map is not there (or not readable by this user)."""
+
+
+def _write_private(frame: pl.DataFrame, path: Path) -> None:
+    """Write a parquet file readable by its owner only, whole or not at all."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        frame.write_parquet(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def save_seller_map(personal: list[pl.DataFrame], where: Paths | None = None) -> dict[str, int]:
+    """Write the seller map and the listing URLs of loaded listings (`Loaded.personal`) to
+    the private folder, replacing the previous ones; how many sellers and URLs."""
+    folder = private_dir(where)
+    rows = pl.concat(personal, how="vertical") if personal else None
+    if rows is None or rows.is_empty():
+        for name in (SELLER_MAP, LISTING_URLS):
+            (folder / name).unlink(missing_ok=True)
+        return {"sellers": 0, "listing_urls": 0}
+    derived = pl.col("platform").replace_strict(PROFILE_URLS, default=None, return_dtype=pl.String)
+    sellers = (
+        rows.group_by("seller_id", maintain_order=True)
+        .agg(
+            pl.col("platform").first(),
+            pl.col("handle").first(),
+            pl.col("profile_url").drop_nulls().first(),
+            pl.col("source_file").first().alias("first_file"),
+            pl.col("source_file").last().alias("last_file"),
+        )
+        .with_columns(
+            profile_url_derived=pl.col("profile_url").is_null() & derived.is_not_null(),
+            profile_url=pl.coalesce(
+                "profile_url",
+                derived.str.replace(
+                    "{}", pl.col("handle").str.strip_chars().str.strip_prefix("@"), literal=True
+                ),
+            ),
+        )
+    )
+    urls = rows.filter(pl.col("url").is_not_null()).select("source_file", "source_row",
+                                                             "seller_id", "url")  # fmt: skip
+    _write_private(sellers, folder / SELLER_MAP)
+    _write_private(urls, folder / LISTING_URLS)
+    return {"sellers": sellers.height, "listing_urls": urls.height}
+
+
+def read_seller_map(where: Paths | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The private seller map and listing URLs; `SellerMapMissingError` saying what to do
+    when they are not there."""
+    folder = (where or paths()).private
+    try:
+        return pl.read_parquet(folder / SELLER_MAP), pl.read_parquet(folder / LISTING_URLS)
+    except (FileNotFoundError, PermissionError) as exc:
+        raise SellerMapMissingError(
+            f"no private seller map in {folder} ({exc.__class__.__name__}). It is written by "
+            "`thriftwatch run` beside the pseudonymisation key, and only there: run "
+            "`thriftwatch run --force` on the machine that holds the key, as someone entitled "
+            "to see seller names (README, 'Personal data')."
+        ) from exc

@@ -32,6 +32,9 @@ class Loaded:
     n_duplicates: int
     path: Path | None = None
     info: dict[str, object] = field(default_factory=dict)
+    #: Personal data held back for the private seller map (`thriftwatch.privacy`), one row
+    #: per raw row with a seller: never part of `clean`, `rejected` or any output.
+    personal: pl.DataFrame | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         total = self.clean.height + self.rejected.height + self.n_duplicates
@@ -101,6 +104,7 @@ class RawRows:
         *reasons: pl.DataFrame,
         merged: int = 0,
         info: dict[str, object] | None = None,
+        personal: pl.DataFrame | None = None,
     ) -> Loaded:
         """The `Loaded` of this table: `clean` rows, the kept rows named in `reasons`
         (frames of `source_row`, `reason`) quarantined with their raw text, and `merged` rows
@@ -126,6 +130,7 @@ class RawRows:
             n_duplicates=self.n_duplicates + merged,
             path=self.path,
             info=info or {},
+            personal=personal,
         )
 
 

@@ -403,6 +403,7 @@ def load_listings(path: str | Path, where: Paths | None = None) -> Loaded:
     sellers = found.get("seller", [])
     handle = raw.with_columns(_first(sellers).alias("_h"))["_h"] if sellers else None
     seller_id = pseudonymise(platform, handle, key) if handle is not None else None
+    private = _personal(raw, found, platform, handle, seller_id, path)
     personal = {c: pl.lit(None, pl.String) for c in sellers}
     if seller_id is not None and sellers:
         personal[sellers[0]] = pl.lit(seller_id)
@@ -419,6 +420,31 @@ def load_listings(path: str | Path, where: Paths | None = None) -> Loaded:
         reasons,
         merged=reposts,
         info={"format": path.suffix.lower().lstrip("."), "reposts": reposts},
+        personal=private,
+    )
+
+
+def _personal(
+    raw: pl.DataFrame,
+    found: dict[str, list[str]],
+    platform: pl.Series,
+    handle: pl.Series | None,
+    seller_id: pl.Series | None,
+    path: Path,
+) -> pl.DataFrame | None:
+    """Per raw row with a seller: its pseudonym, platform, handle, profile URL and listing
+    URL, for the private seller map (`privacy.save_seller_map`)."""
+    if handle is None or seller_id is None:
+        return None
+    return (
+        raw.select(
+            pl.lit(path.name).alias(FILE),
+            pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias(ROW),
+            _first(found.get("profile_url", [])).alias("profile_url"),
+            _first(found.get("url", [])).alias("url"),
+        )
+        .with_columns(seller_id=seller_id, platform=platform, handle=handle)
+        .filter(pl.col("seller_id").is_not_null())
     )
 
 

@@ -13,6 +13,7 @@ import yaml
 from thriftwatch import catalog
 from thriftwatch.config import Paths
 from thriftwatch.loaders.listings import load_listings
+from thriftwatch.privacy import save_seller_map
 from thriftwatch.snapshots import current_files, required_files, sha256
 from thriftwatch.steps.base import StepResult, combine
 from thriftwatch.synth import generate_listings
@@ -69,7 +70,8 @@ def run(where: Paths) -> StepResult:
     clean, rejected, accounting = combine("listings", loaded)
     assert "seller_handle" not in clean.columns and "url" not in clean.columns
 
-    # Save outputs
+    # Save outputs: names only to the private folder, everything else to processed/
+    private = save_seller_map([x.personal for x in loaded if x.personal is not None], where)
     outputs = {
         catalog.save(clean, "listings_clean", where): clean.height,
         catalog.save(rejected, "listings_rejected", where): rejected.height,
@@ -84,5 +86,6 @@ def run(where: Paths) -> StepResult:
                 "file", "n_raw", "clean", "rejected", "duplicates"
             ).to_dicts(),
             "synthetic": bool(clean["synthetic"].any()),
+            "seller_map": private,
         },
     )
