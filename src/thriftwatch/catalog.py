@@ -61,6 +61,20 @@ DATASETS: dict[str, tuple[str, str, str]] = {
         "run_changes.parquet",
         "rows added, removed, changed since the last run",
     ),
+    "takedowns_clean": ("clean", "takedowns.parquet", "reported accounts, pseudonymised"),
+    "takedowns_rejected": ("rejected", "takedowns.parquet", "quarantined takedown-list rows"),
+    "takedowns_files": ("clean", "takedowns_files.parquet", "row accounting per takedown list"),
+    "takedown_effects": (
+        "marts",
+        "takedown_effects.parquet",
+        "change in listings and active sellers after each takedown event, 95% intervals",
+    ),
+    "takedown_dynamics": ("marts", "takedown_dynamics.parquet", "month-by-month event study"),
+    "takedown_comebacks": (
+        "marts",
+        "takedown_comebacks.parquet",
+        "reported accounts: still active, came back under a new handle, or gone",
+    ),
     "concentration_quarterly": (
         "marts",
         "concentration_quarterly.parquet",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -271,6 +273,7 @@ class Source(StrEnum):
     customs = "customs"
     seizures = "seizures"
     listings = "listings"
+    takedowns = "takedowns"
 
 
 @app.command()
@@ -296,6 +299,69 @@ def ingest(
         f"{loaded.rejected.height:,} rejected + {loaded.n_duplicates:,} duplicates\n"
         "the next `thriftwatch run` reads it"
     )
+
+
+class Platform(StrEnum):
+    """Platforms a takedown list can be made for."""
+
+    instagram = "instagram"
+    facebook = "facebook"
+    tiktok = "tiktok"
+    shopee = "shopee"
+    tokopedia = "tokopedia"
+    lazada = "lazada"
+    bukalapak = "bukalapak"
+
+
+@app.command()
+def takedown(
+    platform: Annotated[Platform, typer.Option(help="The platform the list is for.")],
+    out: Annotated[Path, typer.Option(help="The list: .csv or .xlsx, kept somewhere private.")],
+    region: Annotated[
+        str | None,
+        typer.Option(help="Only sellers in this kab/kota (4 digits, 3273) or province (32)."),
+    ] = None,
+    min_listings: Annotated[
+        int, typer.Option(min=1, help="Second-hand import listings an account must have.")
+    ] = 1,
+    since: Annotated[
+        dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only listings from here.")
+    ] = None,
+) -> None:
+    """Write the list of accounts to send to a platform, with evidence, from the last run's
+    listings and the private seller map (refused without the map)."""
+    from thriftwatch import catalog
+    from thriftwatch import takedown as td
+    from thriftwatch.privacy import SellerMapMissingError, read_seller_map
+    from thriftwatch.reference import region_codes
+
+    where = paths()
+    if region is not None and not (region.isdigit() and len(region) in (2, 4)):
+        raise _fail(
+            ValueError(f"--region {region!r}: give a 4-digit kab/kota or 2-digit province code")
+        )
+    try:
+        sellers, urls = read_seller_map(where)
+        listings = catalog.load("listings_clean", where)
+    except (SellerMapMissingError, FileNotFoundError) as exc:
+        raise _fail(exc) from None
+    try:
+        regions = region_codes(where)
+    except ReferenceDataMissingError:
+        regions = None
+    selection = td.Selection(platform.value, region, min_listings, since.date() if since else None)
+    table = td.takedown_list(listings, sellers, urls, selection, regions)
+    manifest = where.manifest
+    run_id = json.loads(manifest.read_text()).get("run_id") if manifest.is_file() else None
+    header = td.header_block(table, listings, selection, run_id)
+    try:
+        td.write(table, header, out, where)
+    except (td.UnsafeOutputError, ValueError) as exc:
+        raise _fail(exc) from None
+    for key, value in header[:1]:
+        if key == "WARNING":
+            console.print(f"[bold red]{value}[/]")
+    console.print(f"wrote {table.height:,} accounts to {out} (names sellers: keep it private)")
 
 
 synth_app = typer.Typer(help="Generate seeded synthetic data.", no_args_is_help=True)

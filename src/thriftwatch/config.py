@@ -37,7 +37,7 @@ REFERENCE_FILES = (
 )
 
 #: The raw sources; each is a folder of dated snapshots under the raw directory.
-SOURCES = ("customs", "seizures", "listings")
+SOURCES = ("customs", "seizures", "listings", "takedowns")
 
 
 class ReferenceDataMissingError(FileNotFoundError):

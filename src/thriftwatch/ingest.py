@@ -18,6 +18,7 @@ from thriftwatch.snapshots import DATA_SUFFIXES, write_snapshot
 def _loader(source: str, where: Paths, scratch: Path) -> Callable[[Path], Loaded]:
     from thriftwatch.loaders.customs import load_customs
     from thriftwatch.loaders.listings import load_listings
+    from thriftwatch.loaders.takedowns import load_takedowns
     from thriftwatch.steps.seizures import load_file
 
     # the check's pseudonyms are thrown away: it must not touch the real private folder
@@ -26,6 +27,7 @@ def _loader(source: str, where: Paths, scratch: Path) -> Callable[[Path], Loaded
         "customs": load_customs,
         "seizures": lambda path: load_file(path, private)[1],  # events, aggregates or links
         "listings": lambda path: load_listings(path, private),
+        "takedowns": lambda path: load_takedowns(path, private),
     }[source]
 
 

@@ -285,6 +285,12 @@ def _run(
         partial(steps.trends.run, where),
         [*produced("listings"), *produced("seizures"), *produced("trade")],
     )
+    step(
+        "takedowns",
+        partial(steps.takedowns.run, where),
+        [*current_files(where.source_dir("takedowns")), *produced("listings")],
+        {"pseudonym_key": _key_fingerprint(where)},
+    )
     _timed("changes", partial(_changes_step, where, previous, previous_run), result, listener)
     # The data manifest (everything but the briefs) is hashed into every brief's footer.
     data_manifest = manifest(where, result, started, inputs)

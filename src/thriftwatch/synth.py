@@ -21,6 +21,12 @@ What the generator assumes (all documented here, all seeded):
   nothing, at the rates in `LOCATION_STYLES`.
 - **Defects** at known rates (`DEFECT_RATES`): reposts, bad prices, bad dates and titles
   carrying HTML or script.
+- **Account takedowns** (`TAKEDOWN`): on the platform push date the most active quarter of
+  the Instagram thrift sellers of greater Bandung are reported. A share of the reports is
+  enforced: the account stops posting, and half of those come back under a new handle
+  (`<handle>_v2`, same place) one to four weeks later, reposting their old titles at their old
+  prices. The report list is written beside the sample (`<out>.takedowns.csv`: platform,
+  handle, reported date, what an agency knows), the outcome in `<out>.takedowns.truth.parquet`.
 """
 
 from __future__ import annotations
@@ -64,6 +70,11 @@ BRANDS = ("uniqlo", "zara", "h&m", "levis", "nike", "adidas", "champion", "carha
 LOCATION_STYLES = {"full": 0.3, "upper": 0.15, "bare": 0.2, "alias": 0.08, "district": 0.04,
                    "with_province": 0.1, "emoji": 0.05, "typo": 0.03, "missing": 0.05}  # fmt: skip
 DEFECT_RATES = {"repost": 0.04, "bad_price": 0.01, "bad_date": 0.005, "html": 0.003}
+#: Simulated account takedowns: who is reported, what share is enforced, what share of the
+#: enforced accounts comes back under a new handle, and how often a comeback listing copies
+#: an old title and price.
+TAKEDOWN = {"platform": "instagram", "regions": ("3273", "3204", "3217", "3277"),
+            "reported_share": 0.25, "enforced": 0.7, "reappear": 0.5, "copy": 0.6}  # fmt: skip
 #: Seller share that sells new goods (the contrast group the keyword flags must tell apart).
 NEW_GOODS_SELLERS = 0.12
 #: Abbreviations and districts written for some kab/kota (from the resolver's alias table).
@@ -83,6 +94,7 @@ class SynthResult:
     truth: Path
     rows: int
     sellers: int
+    takedowns: Path | None = None
 
 
 def _intensity(months: list[dt.date], platform_social: bool) -> np.ndarray:
@@ -196,6 +208,9 @@ def generate_listings(
     seller_location = [_location_text(rng, c, names) for c in seller_region]
     handles = [f"synthetic_{'new' if n else 'thrift'}_{i:06d}" for i, n in
                enumerate(seller_new_goods)]  # fmt: skip
+    takedowns = _takedown_plan(rng, seller_region, seller_platform, seller_activity,
+                               seller_new_goods, handles)  # fmt: skip
+    seller_titles: dict[int, list[tuple]] = {}  # a seller's recent titles, prices and flags
     months = _months()
     social = _intensity(months, True)
     market = _intensity(months, False)
@@ -228,7 +243,49 @@ def generate_listings(
             writer.close()
         if truth_writer:
             truth_writer.close()
-    return SynthResult(out, truth_path, rows, n_sellers)
+    report = out.with_name(out.name + ".takedowns.csv")
+    takedowns.select("platform", "handle", "reported_at").write_csv(report)
+    takedowns.write_parquet(out.with_name(out.name + ".takedowns.truth.parquet"))
+    return SynthResult(out, truth_path, rows, n_sellers, report)
+
+
+def _takedown_plan(
+    rng: np.random.Generator,
+    region: np.ndarray,
+    platform: np.ndarray,
+    activity: np.ndarray,
+    new_goods: np.ndarray,
+    handles: list[str],
+) -> pl.DataFrame:
+    """The reported accounts (`TAKEDOWN`) and, per account, whether the report is enforced,
+    the day it is, and whether and when the seller comes back under a new handle."""
+    eligible = np.flatnonzero(
+        (platform == TAKEDOWN["platform"]) & np.isin(region, TAKEDOWN["regions"]) & ~new_goods
+    )
+    n = max(1, round(len(eligible) * TAKEDOWN["reported_share"])) if len(eligible) else 0
+    chosen = eligible[np.argsort(-activity[eligible], kind="stable")][:n]
+    enforced = rng.random(n) < TAKEDOWN["enforced"]
+    back = enforced & (rng.random(n) < TAKEDOWN["reappear"])
+    delay = rng.integers(0, 15, size=n)
+    gap = rng.integers(7, 29, size=n)
+    reported = dt.datetime.combine(PLATFORM_PUSH, dt.time(0, 0))
+    return pl.DataFrame(
+        {
+            "seller": chosen.astype(np.int64),
+            "platform": [TAKEDOWN["platform"]] * n,
+            "handle": [handles[i] for i in chosen],
+            "reported_at": [PLATFORM_PUSH] * n,
+            "enforced": enforced,
+            "taken_down_at": [reported + dt.timedelta(days=int(d)) if e else None
+                              for d, e in zip(delay, enforced, strict=True)],
+            "new_handle": [f"{handles[i]}_v2" if b else None for i, b in zip(chosen, back,
+                                                                               strict=True)],
+            "back_at": [reported + dt.timedelta(days=int(d + g)) if b else None
+                        for d, g, b in zip(delay, gap, back, strict=True)],
+        },
+        schema_overrides={"taken_down_at": pl.Datetime("us"), "back_at": pl.Datetime("us"),
+                          "new_handle": pl.String},
+    )  # fmt: skip
 
 
 def _chunk(
@@ -255,6 +312,8 @@ def _chunk(
         size=n,
         p=[1 - sum(DEFECT_RATES.values()), *DEFECT_RATES.values()],
     )
+    plan = {r["seller"]: r for r in ctx["takedowns"].iter_rows(named=True)}
+    others = np.setdiff1d(np.arange(n_sellers), ctx["takedowns"]["seller"].to_numpy())
     records, truth = [], []
     for j in range(n):
         row = offset + j
@@ -263,6 +322,18 @@ def _chunk(
         nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
         day = month + dt.timedelta(days=int(rng.integers(0, (nxt - month).days)))
         when = dt.datetime.combine(day, dt.time(int(rng.integers(7, 23)), int(rng.integers(60))))
+        handle, copied = ctx["handles"][s], None
+        if (t := plan.get(s)) and t["enforced"] and when >= t["taken_down_at"]:
+            if t["new_handle"] and when >= t["back_at"]:
+                handle = t["new_handle"]
+                old = ctx["seller_titles"].get(s)
+                if old and rng.random() < TAKEDOWN["copy"]:
+                    copied = old[int(rng.integers(0, len(old)))]
+            else:  # the account is gone: the listing is someone else's
+                s = int(rng.choice(others))
+                handle = ctx["handles"][s]
+                platform[j] = ctx["seller_platform"][s]
+                new_goods[j] = ctx["seller_new_goods"][s]
         item, brand = ITEMS[int(item_i[j])][0], str(rng.choice(BRANDS))
         if new_goods[j]:
             words = [str(rng.choice(NEW_WORDS))]
@@ -276,6 +347,12 @@ def _chunk(
             imported = any(w.startswith("ex ") for w in words)
         title = f"{item} {brand} {' '.join(words)}".strip()
         price_text, written = _price_text(rng, int(price[j]), platform[j])
+        if copied:
+            title, price_text, written, secondhand, imported = copied
+        elif handle == ctx["handles"][s]:
+            kept = ctx["seller_titles"].setdefault(s, [])
+            kept.append((title, price_text, written, secondhand, imported))
+            del kept[:-20]
         date_text = _date_text(rng, when, platform[j])
         true_price: int | None = written
         if rng.random() < 0.02:
@@ -305,7 +382,7 @@ def _chunk(
             {
                 "platform": str(platform[j]),
                 "listing_id": f"syn{row:09d}",
-                "seller_handle": ctx["handles"][s],
+                "seller_handle": handle,
                 "seller_location": ctx["seller_location"][s],
                 "title": title,
                 "price": price_text,
@@ -316,7 +393,7 @@ def _chunk(
         )
         truth.append(
             {
-                "row": row + 1, "seller": ctx["handles"][s],
+                "row": row + 1, "seller": handle,
                 "kabkota_code": str(ctx["seller_region"][s]),
                 "location_text": ctx["seller_location"][s], "price_idr": true_price,
                 "posted_at": when, "is_secondhand": secondhand, "mentions_import": imported,

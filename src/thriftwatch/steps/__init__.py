@@ -1,9 +1,18 @@
 """Pipeline steps: customs -> trade -> seizures -> listings -> concentration -> trends ->
-briefs.
+takedowns -> briefs.
 Each module has a `run()` in three sections: load inputs, process (pure functions from the
 library), save outputs."""
 
-from thriftwatch.steps import briefs, concentration, customs, listings, seizures, trade, trends
+from thriftwatch.steps import (
+    briefs,
+    concentration,
+    customs,
+    listings,
+    seizures,
+    takedowns,
+    trade,
+    trends,
+)
 from thriftwatch.steps.base import StepResult
 
 __all__ = [
@@ -13,6 +22,7 @@ __all__ = [
     "customs",
     "listings",
     "seizures",
+    "takedowns",
     "trade",
     "trends",
 ]

@@ -53,8 +53,28 @@ def ensure_sample(where: Paths, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SE
     }
     text = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     (partial / f"{name}.meta.yml").write_text(text)
+    sidecars = [result.truth.name, f"{name}.takedowns.truth.parquet", f"{name}.meta.yml"]
+    if result.takedowns:
+        # the simulated report list is a takedown list like an agency's, in its own source
+        reports = where.source_dir("takedowns") / day.isoformat()
+        reports.mkdir(parents=True, exist_ok=True)
+        listed = f"synthetic_takedowns_seed{seed}_{rows}.csv"
+        report_meta = {
+            "file": listed,
+            "description": "SYNTHETIC takedown list (accounts reported to a platform) of the "
+            f"synthetic listings sample {name}; not real accounts",
+            "producer": "thriftwatch.synth.generate_listings",
+            "source": f"generated with seed {seed}",
+            "date_generated": day.isoformat(),
+            "licence": "generated data; no rights attached",
+            "sha256": sha256(result.takedowns),
+        }
+        (reports / f"{listed}.meta.yml").write_text(
+            yaml.safe_dump(report_meta, sort_keys=False, allow_unicode=True, width=100)
+        )
+        os.replace(result.takedowns, reports / listed)
     folder.mkdir(parents=True, exist_ok=True)
-    for file in (result.truth.name, f"{name}.meta.yml", name):
+    for file in (*sidecars, name):
         os.replace(partial / file, folder / file)
     partial.rmdir()
     return [name]

@@ -1,0 +1,84 @@
+"""Step: takedown lists and clean listings -> reported accounts (pseudonymised), the event
+studies of the platform push and of the reported accounts, and who came back."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from thriftwatch import catalog
+from thriftwatch.config import Paths
+from thriftwatch.event_study import OUTCOMES, Event, comebacks, did, dynamics, event_panel
+from thriftwatch.loaders.takedowns import load_takedowns
+from thriftwatch.snapshots import current_files
+from thriftwatch.steps.base import StepResult, combine
+from thriftwatch.trends import POLICY_DATES
+
+#: The platform-wide event every run studies: the October 2023 push on social media.
+PLATFORM_PUSH = Event(
+    "platform_push",
+    "October 2023 push on social-media platforms (Instagram, Facebook, TikTok) against "
+    "marketplaces",
+    POLICY_DATES["platforms"],
+    platforms=("instagram", "facebook", "tiktok"),
+)
+
+
+def events(reported: pl.DataFrame) -> list[Event]:
+    """The platform push, and one event per platform of reported accounts (dated by its
+    earliest report)."""
+    found = [PLATFORM_PUSH]
+    for (platform,), group in reported.group_by("platform", maintain_order=True):
+        found.append(
+            Event(
+                f"reported_{platform}",
+                f"{group.height} accounts reported to {platform}",
+                group["reported_at"].min(),  # type: ignore[arg-type]
+                accounts=tuple(group["seller_id"].to_list()),
+            )
+        )
+    return found
+
+
+def run(where: Paths) -> StepResult:
+    """Load the takedown lists (there may be none) and study every event."""
+    # Load inputs
+    files = current_files(where.source_dir("takedowns"))
+    loaded = [load_takedowns(f, where) for f in files]
+    listings = catalog.load("listings_clean", where)
+
+    # Process
+    if loaded:
+        reported, rejected, accounting = combine("takedowns", loaded)
+    else:
+        reported = pl.DataFrame(schema={"platform": pl.String, "seller_id": pl.String,
+                                        "reported_at": pl.Date})  # fmt: skip
+        rejected = accounting = None
+    effects, paths_ = [], []
+    for event in events(reported):
+        panel = event_panel(listings, event)
+        for outcome in OUTCOMES:
+            effects.append(did(panel, event, outcome).__dict__ | {"label": event.label,
+                                                                 "date": event.date})  # fmt: skip
+            paths_.append(dynamics(panel, event, outcome))
+    tables = {
+        "takedown_effects": pl.DataFrame(effects),
+        "takedown_dynamics": pl.concat(paths_, how="vertical"),
+        "takedown_comebacks": comebacks(listings, reported),
+        "takedowns_clean": reported,
+    }
+    if rejected is not None and accounting is not None:
+        tables |= {"takedowns_rejected": rejected, "takedowns_files": accounting}
+
+    # Save outputs
+    outputs = {catalog.save(frame, name, where): frame.height for name, frame in tables.items()}
+    details: dict[str, object] = {"events": [e.name for e in events(reported)]}
+    if accounting is not None:
+        details["files"] = accounting.select(
+            "file", "n_raw", "clean", "rejected", "duplicates"
+        ).to_dicts()
+    return StepResult(
+        "takedowns",
+        inputs=[*files, catalog.path("listings_clean", where)],
+        outputs=outputs,
+        details=details,
+    )
