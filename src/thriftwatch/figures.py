@@ -594,3 +594,29 @@ def effect_text(row: dict, *, what: str) -> str:
     sign = "+" if row["effect"] >= 0 else ""
     return (f"{what}: {sign}{row['effect']:.0f} % (95 % interval {row['effect_low']:+.0f} % to "
             f"{row['effect_high']:+.0f} %)")  # fmt: skip
+
+
+def event_study_chart(path: pl.DataFrame, *, title: str, source: str) -> go.Figure:
+    """Month-by-month change of the treated cells against the others (`rel`, `effect`,
+    `ci_low`, `ci_high`, relative changes), with its 95 % intervals: flat before the event if
+    the comparison is fair."""
+    rows = path.sort("rel")
+    pct = [100 * v for v in rows["effect"].to_list()]
+    high = [100 * v - p for v, p in zip(rows["ci_high"].to_list(), pct, strict=True)]
+    low = [p - 100 * v for v, p in zip(rows["ci_low"].to_list(), pct, strict=True)]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=rows["rel"].to_list(), y=pct, mode="markers", name="change",
+        marker={"color": MIRROR, "size": 7},
+        error_y={"type": "data", "symmetric": False, "array": high, "arrayminus": low,
+                 "color": GREY},
+    )  # fmt: skip
+    fig.add_hline(y=0, line_color=GREY, line_width=1)
+    fig.add_vline(x=0, line_dash="dot", line_color=GREY)
+    fig.update_layout(
+        title=title, showlegend=False,
+        xaxis={"title": "months from the event (the month before it = 0 % by construction)"},
+        yaxis={"title": "% change against the comparison cells, 95 % interval",
+               "ticksuffix": " %"},
+    )  # fmt: skip
+    return _with_source(fig, source)
