@@ -192,8 +192,9 @@ def _rows_fit(data: bytes, delimiter: str, width: int) -> bool:
     options = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
     convert = pacsv.ConvertOptions(column_types=dict.fromkeys(map(str, range(width)), pa.string()))
     read = pacsv.ReadOptions(column_names=[str(i) for i in range(width)], skip_rows=1)
-    try:
-        pacsv.read_csv(io.BytesIO(data), read, options, convert)
+    try:  # streamed batch by batch and thrown away: memory stays at one block
+        for _ in pacsv.open_csv(io.BytesIO(data), read, options, convert):
+            pass
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return False
     return True

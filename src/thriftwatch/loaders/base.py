@@ -89,7 +89,10 @@ class RawRows:
         # repeats are judged among whole rows only: a broken row is quarantined, and a
         # whole row that happens to match a truncated one is still the first of its kind
         first = rows.select(pl.struct(columns).is_first_distinct().over("_broken")).to_series()
-        kept = rows.filter(first & ~pl.col("_broken")).drop("_broken")
+        whole = first & ~pl.col("_broken")
+        # the usual case keeps every row: no filtered copy of a large table then
+        kept = rows if rows.select(whole.all()).item() else rows.filter(whole)
+        kept = kept.drop("_broken")
         repeats = rows.filter(~first & ~pl.col("_broken")).height
         return cls(path, columns, rows.drop("_broken"), kept, broken, repeats)
 

@@ -414,6 +414,7 @@ def load_listings(path: str | Path, where: Paths | None = None) -> Loaded:
 
     parsed = _parse(rows.kept, platform.gather(rows.kept[ROW] - 1), found, path, where)
     clean, reasons = validate(ListingSchema, parsed, RULE_MESSAGES)
+    del parsed  # the largest frame: freed before repost detection copies the clean rows
     clean, reposts = drop_reposts(clean)
     return rows.loaded(
         clean.sort(ROW),
@@ -550,12 +551,13 @@ def drop_reposts(clean: pl.DataFrame, days: int = REPOST_DAYS) -> tuple[pl.DataF
     when = pl.coalesce("posted_at", "scraped_at")
     titles = _per_distinct(clean, ["title"], {"_title": normalize_title(pl.col("title"))})
     group = ["seller_id", "_title", "price_idr"]
-    # Sorted on a 64-bit hash of the group, not on its strings (several times faster on
-    # millions of rows); neighbours are then compared on the values themselves, so a hash
-    # collision could only hide a repost, never invent one.
+    # Worked on a narrow frame of the keys only, sorted on a 64-bit hash of the group rather
+    # than its strings (several times faster, a fraction of the memory on millions of rows);
+    # neighbours are then compared on the values themselves, so a hash collision could only
+    # hide a repost, never invent one.
     keyed = (
-        pl.concat([clean, titles], how="horizontal")
-        .with_columns(_when=when, _i=pl.int_range(pl.len()), _key=pl.struct(group).hash())
+        pl.concat([clean.select("seller_id", "price_idr", _when=when), titles], how="horizontal")
+        .with_columns(_i=pl.int_range(pl.len()), _key=pl.struct(group).hash())
         .sort("_key", "_when", "_i", nulls_last=True)
     )
     same_group = pl.all_horizontal(pl.col(c).eq_missing(pl.col(c).shift(1)) for c in group)
@@ -568,11 +570,11 @@ def drop_reposts(clean: pl.DataFrame, days: int = REPOST_DAYS) -> tuple[pl.DataF
             | (pl.col("_when").is_null() & pl.col("_when").shift(1).is_null())
         )
     )
-    seen_id = (
+    reposted = keyed.select("_i", _repost=repost).sort("_i")["_repost"]
+    seen_id = clean.select(
         pl.col("listing_id").is_not_null()
         & ~pl.struct("platform", "listing_id").is_first_distinct()
-    )
-    marked = keyed.with_columns(_repost=repost).sort("_i")
-    marked = marked.with_columns(_drop=pl.col("_repost") | seen_id)
-    kept = marked.filter(~pl.col("_drop")).drop("_title", "_when", "_i", "_key", "_repost", "_drop")
-    return kept, int(marked["_drop"].sum())
+    ).to_series()
+    drop = reposted | seen_id
+    kept = clean.filter(~drop)
+    return kept, int(drop.sum())
