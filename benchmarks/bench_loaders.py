@@ -1,19 +1,21 @@
 """Benchmark of the loaders: wall time, rows per second and peak memory, polars vs pandas.
 
-    .venv/bin/python benchmarks/bench_loaders.py --rows 1000000 [--json OUT] [--no-pandas]
+    .venv/bin/python benchmarks/bench_loaders.py --rows 1000000 [--json OUT]
+    .venv/bin/python benchmarks/bench_loaders.py --rows 10000000 --paths stream
 
-Generates N synthetic listings as CSV with the project's generator (not timed), then runs on
-that same file, each in a fresh child process of this one so that the peak memory of one does
-not mask the other's:
+Generates N synthetic listings as CSV with the project's generator (not timed; above 1M rows
+a 1M sample is tiled with distinct ids and sellers), then runs on that same file, each in a
+fresh child process of this one so that the peak memory of one does not mask the other's:
 
 - **polars**: the listings path as `thriftwatch run` does it (read, clean, resolve regions,
-  pseudonymise, drop reposts, write parquet);
+  pseudonymise, drop reposts, write parquet), the whole file in memory;
 - **pandas**: the same cleaning as a typical notebook writes it (`pandas_baseline.py`: row-wise
-  `apply` for prices, dates, regions and pseudonyms).
+  `apply` for prices, dates, regions and pseudonyms);
+- **stream**: `stream_listings`, the same cleaning in chunks with bounded memory.
 
-It then checks that both kept the same rows with the same values (`pandas_baseline.COMPARED`)
-and times the customs and seizure steps on the shipped data. Numbers depend on the machine:
-compare runs on the same one. Not part of the test suite.
+It then checks that polars and pandas kept the same rows with the same values
+(`pandas_baseline.COMPARED`) and times the customs and seizure steps on the shipped data.
+Numbers depend on the machine: compare runs on the same one. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -46,14 +48,30 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+#: Above this many rows the generated sample is tiled (the generator writes ~15,000 rows/s).
+GENERATED_MAX = 1_000_000
+
+
 def generate(rows: int, out: Path) -> float:
-    """Write N synthetic listings as CSV (the format scrapes arrive in); seconds taken."""
+    """Write N synthetic listings as CSV (the format scrapes arrive in); seconds taken.
+
+    Above `GENERATED_MAX` rows, a generated sample of that size is repeated with the listing
+    ids, URLs and seller handles of each copy made distinct (so each copy is other sellers'
+    listings, not duplicates), streamed to disk by polars."""
     start = time.perf_counter()
+    base = out if rows <= GENERATED_MAX else out.with_name("base.csv")
     subprocess.run(
-        [sys.executable, "-m", "thriftwatch", "synth", "listings", "--rows", str(rows),
-         "--out", str(out)],
+        [sys.executable, "-m", "thriftwatch", "synth", "listings", "--rows",
+         str(min(rows, GENERATED_MAX)), "--out", str(base)],
         check=True, capture_output=True,
     )  # fmt: skip
+    if base != out:
+        copies = -(-rows // GENERATED_MAX)
+        scan = pl.scan_csv(base, infer_schema=False)
+        distinct = ("listing_id", "seller_handle", "url")
+        tiles = [scan.with_columns(pl.col(c) + f"-{k}" for c in distinct) for k in range(copies)]
+        pl.concat(tiles).head(rows).sink_csv(out)
+        base.unlink()
     return time.perf_counter() - start
 
 
@@ -61,7 +79,17 @@ def child(path_name: str, source: Path, out: Path, private: Path) -> dict:
     """Run one path in this (child) process; its figures."""
     where = dataclasses.replace(Paths.from_env(), private=private)
     start = time.perf_counter()
-    if path_name == "polars":
+    if path_name == "stream":
+        from thriftwatch.loaders.listings_stream import stream_listings
+
+        streamed = stream_listings(source, out, where)
+        counts = {
+            "rows": streamed.n_raw,
+            "clean": streamed.n_clean,
+            "rejected": streamed.rejected.height,
+            "duplicates": streamed.n_duplicates,
+        }
+    elif path_name == "polars":
         from thriftwatch.loaders.listings import load_listings
 
         loaded = load_listings(source, where)
@@ -114,11 +142,19 @@ def time_step(name: str, where: Paths) -> dict:
     return {"loader": name, "files": len(files), "rows": rows, "seconds": seconds}
 
 
+PATHS = ("polars", "pandas", "stream")
+LABELS = {"polars": "polars (thriftwatch)", "pandas": "pandas (row-wise apply)",
+          "stream": "polars, streamed in chunks"}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--json", type=Path, help="also write the figures here")
-    parser.add_argument("--no-pandas", action="store_true", help="skip the (slow) pandas path")
+    parser.add_argument(
+        "--paths", default="polars,pandas",
+        help=f"comma-separated, of {', '.join(PATHS)} (10M rows: --paths stream)",
+    )  # fmt: skip
     for internal in ("--child", "--input", "--out", "--private", "--result"):
         parser.add_argument(internal, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -126,6 +162,7 @@ def main() -> None:
         figures = child(args.child, Path(args.input), Path(args.out), Path(args.private))
         Path(args.result).write_text(json.dumps(figures))
         return
+    chosen = [p for p in PATHS if p in args.paths.split(",")]
 
     console = Console()
     with tempfile.TemporaryDirectory(prefix="thriftwatch-bench-") as folder:
@@ -134,11 +171,9 @@ def main() -> None:
         generation_s = generate(args.rows, source)
         mb = source.stat().st_size / 1e6
         private = tmp / "private"
-        ours = run_child("polars", source, tmp / "polars.parquet", private)
-        theirs = None
+        runs = {p: run_child(p, source, tmp / f"{p}.parquet", private) for p in chosen}
         same, differing = None, None
-        if not args.no_pandas:
-            theirs = run_child("pandas", source, tmp / "pandas.parquet", private)
+        if {"polars", "pandas"} <= set(runs):
             same, differing = same_rows(tmp / "polars.parquet", tmp / "pandas.parquet")
         scratch = dataclasses.replace(
             Paths.from_env(), processed=tmp / "processed", private=private
@@ -148,17 +183,19 @@ def main() -> None:
     table = Table(title=f"listings, {args.rows:,} synthetic rows ({mb:,.0f} MB CSV)")
     for column in ("path", "clean rows", "seconds", "rows/s", "peak RSS MB"):
         table.add_column(column, justify="right")
-    for name, figures in (("polars (thriftwatch)", ours), ("pandas (row-wise apply)", theirs)):
-        if figures:
-            table.add_row(name, f"{figures['clean']:,}", f"{figures['seconds']:.2f}",
-                          f"{args.rows / figures['seconds']:,.0f}",
-                          f"{figures['peak_rss_mb']:,.0f}")  # fmt: skip
+    for name, figures in runs.items():
+        table.add_row(LABELS[name], f"{figures['clean']:,}", f"{figures['seconds']:.2f}",
+                      f"{args.rows / figures['seconds']:,.0f}",
+                      f"{figures['peak_rss_mb']:,.0f}")  # fmt: skip
     console.print(table)
-    console.print(
-        f"polars path: {ours['rows']:,} rows = {ours['clean']:,} clean + {ours['rejected']:,} "
-        f"rejected + {ours['duplicates']:,} duplicates"
-    )
-    if theirs:
+    for name in ("polars", "stream"):
+        if f := runs.get(name):
+            console.print(
+                f"{LABELS[name]}: {f['rows']:,} rows = {f['clean']:,} clean + "
+                f"{f['rejected']:,} rejected + {f['duplicates']:,} duplicates"
+            )
+    ours, theirs = runs.get("polars"), runs.get("pandas")
+    if ours and theirs:
         verdict = "yes" if same else f"NO ({differing:,} rows differ)"
         speedup = theirs["seconds"] / ours["seconds"]
         console.print(f"speed-up over pandas: {speedup:.1f}x; same cleaned rows: {verdict}")
@@ -171,18 +208,25 @@ def main() -> None:
     console.print(f"generation (not timed above): {generation_s:.1f} s")
 
     if args.json:
+        main_path = ours or runs.get("stream") or {}
+
+        def rounded(figures: dict | None, key: str, digits: int = 1) -> float | None:
+            return round(figures[key], digits) if figures else None
+
         figures = {
             "rows": args.rows,
-            "polars_s": round(ours["seconds"], 3),
-            "pandas_s": round(theirs["seconds"], 3) if theirs else None,
-            "speedup": round(theirs["seconds"] / ours["seconds"], 1) if theirs else None,
+            "polars_s": rounded(ours, "seconds", 3),
+            "pandas_s": rounded(theirs, "seconds", 3),
+            "stream_s": rounded(runs.get("stream"), "seconds", 3),
+            "speedup": round(theirs["seconds"] / ours["seconds"], 1) if ours and theirs else None,
             "same_clean_rows": same,
-            "rows_per_s": round(args.rows / ours["seconds"]),
-            "peak_rss_mb": round(ours["peak_rss_mb"], 1),
-            "pandas_peak_rss_mb": round(theirs["peak_rss_mb"], 1) if theirs else None,
-            "clean": ours["clean"],
-            "rejected": ours["rejected"],
-            "duplicates": ours["duplicates"],
+            "rows_per_s": round(args.rows / main_path["seconds"]) if main_path else None,
+            "peak_rss_mb": rounded(ours, "peak_rss_mb"),
+            "pandas_peak_rss_mb": rounded(theirs, "peak_rss_mb"),
+            "stream_peak_rss_mb": rounded(runs.get("stream"), "peak_rss_mb"),
+            "clean": main_path.get("clean"),
+            "rejected": main_path.get("rejected"),
+            "duplicates": main_path.get("duplicates"),
             "csv_mb": round(mb, 1),
             "other_loaders": others,
             "cpus": os.cpu_count(),

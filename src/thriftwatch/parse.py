@@ -106,30 +106,7 @@ def read_text_table(path: str | Path, is_header: HeaderTest | None = None) -> pl
     data = path.read_bytes()
     if not data.strip():
         raise DataError(path, "the file is empty")
-    # Header and delimiter come from the top of the file only: a copy of a whole national
-    # scrape per candidate delimiter cost a second per million rows.
-    head = _tidy_lines(decode(_head(data), path))
-
-    def top_rows(delimiter: str) -> list[list[str]]:
-        reader = csv.reader(io.StringIO(head), delimiter=delimiter)
-        try:
-            return list(itertools.islice(reader, HEADER_SEARCH_ROWS))
-        except csv.Error as exc:
-            raise DataError(path, f"not a readable table: {exc}") from exc
-
-    # A recognisable header settles the delimiter even below title lines; else sniff it.
-    delimiter = next(
-        (
-            d
-            for d in DELIMITERS
-            if is_header and any(is_header([c.strip() for c in row]) for row in top_rows(d))
-        ),
-        None,
-    ) or sniff_delimiter(head)
-    top = top_rows(delimiter)
-    skip = _header_index(top, is_header)
-    names = [h.strip() for h in (top[skip] if top else [])]
-    _check_header(path, names, skip + 1)
+    delimiter, names, skip = _layout(_head(data), path, is_header)
     # Fast path, the usual scrape: UTF-8 without BOM, LF line ends, header on the first line.
     # The bytes go to polars as they are (it refuses invalid UTF-8, which then takes the
     # decoding path below).
@@ -153,6 +130,49 @@ def read_text_table(path: str | Path, is_header: HeaderTest | None = None) -> pl
         if not _rows_fit(text.encode(), delimiter, len(names)):  # polars pads short rows
             df = _read_ragged(text, delimiter, names, path)
     return _tidy(df)
+
+
+def _layout(head: bytes, path: Path, is_header: HeaderTest | None) -> tuple[str, list[str], int]:
+    """(delimiter, header names, title lines above the header) from the top of a file.
+
+    Only the top is decoded: a copy of a whole national scrape per candidate delimiter cost
+    a second per million rows."""
+    text = _tidy_lines(decode(head, path))
+
+    def top_rows(delimiter: str) -> list[list[str]]:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        try:
+            return list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+        except csv.Error as exc:
+            raise DataError(path, f"not a readable table: {exc}") from exc
+
+    # A recognisable header settles the delimiter even below title lines; else sniff it.
+    delimiter = next(
+        (
+            d
+            for d in DELIMITERS
+            if is_header and any(is_header([c.strip() for c in row]) for row in top_rows(d))
+        ),
+        None,
+    ) or sniff_delimiter(text)
+    top = top_rows(delimiter)
+    skip = _header_index(top, is_header)
+    names = [h.strip() for h in (top[skip] if top else [])]
+    _check_header(path, names, skip + 1)
+    return delimiter, names, skip
+
+
+def csv_layout(path: str | Path, is_header: HeaderTest | None = None) -> tuple[str, list[str], int]:
+    """`(delimiter, names, skip)` of a CSV file, reading only its top: for readers that
+    stream the rest."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        data = handle.read(HEAD_BYTES)
+    if not data.strip():
+        raise DataError(path, "the file is empty")
+    if len(data) == HEAD_BYTES and (end := data.rfind(b"\n")) > 0:
+        data = data[:end]  # whole lines only: a cut inside a UTF-8 character would not decode
+    return _layout(data, path, is_header)
 
 
 _BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")

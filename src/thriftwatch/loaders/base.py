@@ -70,13 +70,14 @@ class RawRows:
     repeats: int = 0
 
     @classmethod
-    def of(cls, raw: pl.DataFrame, path: Path) -> RawRows:
-        """Number the rows of a raw table, set exact repeats aside, and hold back the rows
-        the reader found broken (too many or too few fields) for the quarantine."""
+    def of(cls, raw: pl.DataFrame, path: Path, first_row: int = 1) -> RawRows:
+        """Number the rows of a raw table (from `first_row`: a chunk of a larger file), set
+        exact repeats aside, and hold back the rows the reader found broken (too many or too
+        few fields) for the quarantine."""
         columns = [c for c in raw.columns if c != PROBLEM]
         rows = raw.with_columns(
             pl.lit(path.name).alias(FILE),
-            pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias(ROW),
+            pl.int_range(first_row, first_row + pl.len(), dtype=pl.UInt32).alias(ROW),
         )
         broken = None
         if PROBLEM in raw.columns:

@@ -389,7 +389,20 @@ def load_listings(path: str | Path, where: Paths | None = None) -> Loaded:
     `where` names the reference data and the private folder of the pseudonymisation key
     (default: the environment's)."""
     path = Path(path)
-    raw = _read(path)
+    return clean_listings(_read(path), path, where)
+
+
+def clean_listings(
+    raw: pl.DataFrame,
+    path: Path,
+    where: Paths | None = None,
+    *,
+    first_row: int = 1,
+    reposts: bool = True,
+) -> Loaded:
+    """`load_listings` on an all-text frame already read from `path`: the whole file, or a
+    chunk of it starting at `first_row` (then `reposts=False`: reposts are found across
+    the chunks afterwards, see `loaders.listings_stream`)."""
     found = find_columns(raw.columns)
     if "title" not in found or not ({"price", "seller"} & set(found)):
         raise DataError(
@@ -403,24 +416,26 @@ def load_listings(path: str | Path, where: Paths | None = None) -> Loaded:
     sellers = found.get("seller", [])
     handle = raw.with_columns(_first(sellers).alias("_h"))["_h"] if sellers else None
     seller_id = pseudonymise(platform, handle, key) if handle is not None else None
-    private = _personal(raw, found, platform, handle, seller_id, path)
+    private = _personal(raw, found, platform, handle, seller_id, path, first_row)
     personal = {c: pl.lit(None, pl.String) for c in sellers}
     if seller_id is not None and sellers:
         personal[sellers[0]] = pl.lit(seller_id)
     for c in found.get("url", []) + found.get("profile_url", []):
         personal[c] = pl.when(pl.col(c).is_not_null()).then(pl.lit("[redacted]"))
     raw = raw.with_columns(**personal) if personal else raw
-    rows = RawRows.of(raw, path)
+    rows = RawRows.of(raw, path, first_row)
 
-    parsed = _parse(rows.kept, platform.gather(rows.kept[ROW] - 1), found, path, where)
+    parsed = _parse(rows.kept, platform.gather(rows.kept[ROW] - first_row), found, path, where)
     clean, reasons = validate(ListingSchema, parsed, RULE_MESSAGES)
     del parsed  # the largest frame: freed before repost detection copies the clean rows
-    clean, reposts = drop_reposts(clean)
+    dropped = 0
+    if reposts:
+        clean, dropped = drop_reposts(clean)
     return rows.loaded(
         clean.sort(ROW),
         reasons,
-        merged=reposts,
-        info={"format": path.suffix.lower().lstrip("."), "reposts": reposts},
+        merged=dropped,
+        info={"format": path.suffix.lower().lstrip("."), "reposts": dropped},
         personal=private,
     )
 
@@ -432,6 +447,7 @@ def _personal(
     handle: pl.Series | None,
     seller_id: pl.Series | None,
     path: Path,
+    first_row: int = 1,
 ) -> pl.DataFrame | None:
     """Per raw row with a seller: its pseudonym, platform, handle, profile URL and listing
     URL, for the private seller map (`privacy.save_seller_map`)."""
@@ -440,7 +456,7 @@ def _personal(
     return (
         raw.select(
             pl.lit(path.name).alias(FILE),
-            pl.int_range(1, pl.len() + 1, dtype=pl.UInt32).alias(ROW),
+            pl.int_range(first_row, first_row + pl.len(), dtype=pl.UInt32).alias(ROW),
             _first(found.get("profile_url", [])).alias("profile_url"),
             _first(found.get("url", [])).alias("url"),
         )
@@ -542,39 +558,57 @@ def _parse(
     return pl.concat([frame, regions], how="horizontal")
 
 
-def drop_reposts(clean: pl.DataFrame, days: int = REPOST_DAYS) -> tuple[pl.DataFrame, int]:
-    """Listings without their reposts, and how many were dropped.
-
-    A repost is a listing of the same seller with the same normalised title and price as an
-    earlier one posted at most `days` before (listings without a date: the same day), or a
-    listing id seen before on the same platform."""
-    when = pl.coalesce("posted_at", "scraped_at")
+def repost_keys(clean: pl.DataFrame) -> pl.DataFrame:
+    """What repost detection needs of each clean row, narrow enough for tens of millions of
+    rows: the row, two independent 64-bit hashes of (seller, normalised title, price) and
+    of (platform, listing id), whether it has a seller, and its date."""
     titles = _per_distinct(clean, ["title"], {"_title": normalize_title(pl.col("title"))})
-    group = ["seller_id", "_title", "price_idr"]
-    # Worked on a narrow frame of the keys only, sorted on a 64-bit hash of the group rather
-    # than its strings (several times faster, a fraction of the memory on millions of rows);
-    # neighbours are then compared on the values themselves, so a hash collision could only
-    # hide a repost, never invent one.
-    keyed = (
-        pl.concat([clean.select("seller_id", "price_idr", _when=when), titles], how="horizontal")
-        .with_columns(_i=pl.int_range(pl.len()), _key=pl.struct(group).hash())
-        .sort("_key", "_when", "_i", nulls_last=True)
+    group = pl.struct(pl.col("seller_id"), titles["_title"], pl.col("price_idr"))
+    listing = pl.struct("platform", "listing_id")
+    has_id = pl.col("listing_id").is_not_null()
+    return clean.select(
+        pl.col(ROW),
+        group.hash(seed=1).alias("_g1"),
+        group.hash(seed=2).alias("_g2"),
+        pl.col("seller_id").is_not_null().alias("_seller"),
+        pl.coalesce("posted_at", "scraped_at").alias("_when"),
+        pl.when(has_id).then(listing.hash(seed=1)).alias("_l1"),
+        pl.when(has_id).then(listing.hash(seed=2)).alias("_l2"),
     )
-    same_group = pl.all_horizontal(pl.col(c).eq_missing(pl.col(c).shift(1)) for c in group)
+
+
+def repost_flags(keys: pl.DataFrame, days: int = REPOST_DAYS) -> pl.Series:
+    """For `repost_keys` rows in file order: is the row a repost (see `drop_reposts`)?
+
+    Groups are compared by two independent 64-bit hashes (sorting on them is several times
+    faster than on the strings); two different groups share both with odds of about
+    n^2 / 2^129, nil for any scrape."""
+    group = ["_g1", "_g2"]
+    ordered = keys.with_columns(_i=pl.int_range(pl.len())).sort(*group, "_when", "_i",
+                                                                nulls_last=True)  # fmt: skip
+    same_group = pl.all_horizontal(pl.col(c) == pl.col(c).shift(1) for c in group)
     gap = pl.col("_when") - pl.col("_when").shift(1)
     repost = (
-        pl.col("seller_id").is_not_null()
+        pl.col("_seller")
         & same_group.fill_null(False)
         & (
             (gap <= pl.duration(days=days)).fill_null(False)
             | (pl.col("_when").is_null() & pl.col("_when").shift(1).is_null())
         )
     )
-    reposted = keyed.select("_i", _repost=repost).sort("_i")["_repost"]
-    seen_id = clean.select(
-        pl.col("listing_id").is_not_null()
-        & ~pl.struct("platform", "listing_id").is_first_distinct()
+    reposted = ordered.select("_i", _r=repost).sort("_i")["_r"]
+    seen_id = keys.select(
+        pl.col("_l1").is_not_null() & ~pl.struct("_l1", "_l2").is_first_distinct()
     ).to_series()
-    drop = reposted | seen_id
-    kept = clean.filter(~drop)
-    return kept, int(drop.sum())
+    return (reposted | seen_id).alias("repost")
+
+
+def drop_reposts(clean: pl.DataFrame, days: int = REPOST_DAYS) -> tuple[pl.DataFrame, int]:
+    """Listings without their reposts, and how many were dropped.
+
+    A repost is a listing of the same seller with the same normalised title and price as an
+    earlier one posted at most `days` before (listings without a date: the same day), or a
+    listing id seen before on the same platform. Worked on a narrow key frame
+    (`repost_keys`), never on a sorted copy of the whole table."""
+    drop = repost_flags(repost_keys(clean), days)
+    return clean.filter(~drop), int(drop.sum())

@@ -1,0 +1,174 @@
+"""Listings files too large for memory, cleaned in chunks with bounded memory.
+
+`stream_listings(csv, out)` gives the same clean rows as `load_listings` (same rules, same
+pseudonyms, same row numbers) for a national scrape of tens of millions of rows:
+
+1. the CSV is read in chunks of `chunk_rows` by Arrow's streaming reader (all text; a file
+   with a row of the wrong width is read row by row by Python's `csv` instead, those rows
+   quarantined as `load_listings` does);
+2. each chunk is cleaned by `clean_listings` and written as a part file, with the narrow
+   repost keys (`repost_keys`) beside its rows;
+3. reposts and repeated listing ids are found across all chunks on those keys alone
+   (tens of bytes per row), and the parts are streamed into one parquet file by polars'
+   streaming engine (`sink_parquet`) without the reposts.
+
+Exact repeats of a whole row are recognised within a chunk; across chunks they are caught as
+reposts (same seller, title, price and date) or repeated listing ids, so they are declared
+duplicates either way and `n_raw == clean + rejected + duplicates` still holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from thriftwatch.config import Paths
+from thriftwatch.errors import DataError
+from thriftwatch.loaders.base import ROW
+from thriftwatch.loaders.listings import (
+    _is_listing_header,
+    clean_listings,
+    repost_flags,
+    repost_keys,
+)
+from thriftwatch.parse import PROBLEM, _tidy, csv_layout
+
+CHUNK_ROWS = 500_000
+_KEYS = ["_g1", "_g2", "_seller", "_when", "_l1", "_l2"]
+
+
+@dataclass
+class Streamed:
+    """What a streamed load wrote, and its row accounting."""
+
+    clean: Path
+    rejected: pl.DataFrame
+    n_raw: int
+    n_clean: int
+    n_duplicates: int
+    chunks: int
+
+    def __post_init__(self) -> None:
+        total = self.n_clean + self.rejected.height + self.n_duplicates
+        if total != self.n_raw:
+            raise RuntimeError(f"row accounting broken: {self.n_raw} raw rows, {total} kept")
+
+
+def _arrow_chunks(
+    path: Path, delimiter: str, names: list[str], rows: int
+) -> Iterator[pl.DataFrame]:
+    """All-text frames of `rows` rows (the last one fewer) from Arrow's streaming reader."""
+    pending: list[pa.RecordBatch] = []
+    size = 0
+    for batch in _arrow_stream(path, delimiter, names):
+        pending.append(batch)
+        size += batch.num_rows
+        while size >= rows:
+            table = pa.Table.from_batches(pending)
+            yield pl.from_arrow(table.slice(0, rows))  # type: ignore[misc]
+            pending = table.slice(rows).to_batches()
+            size -= rows
+    if size:
+        yield pl.from_arrow(pa.Table.from_batches(pending))  # type: ignore[misc]
+
+
+def _python_chunks(
+    path: Path, delimiter: str, names: list[str], rows: int
+) -> Iterator[pl.DataFrame]:
+    """Row by row, for files with rows of the wrong width (slow, but bounded)."""
+    width = len(names)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        next(reader, None)
+        cells: list[list[str | None]] = []
+        problems: list[str | None] = []
+        for row in reader:
+            if not row:
+                continue
+            fits = len(row) == width
+            problems.append(None if fits else f"row has {len(row)} fields, the header {width}")
+            cells.append((row + [None] * width)[:width])
+            if len(cells) == rows:
+                yield _frame(cells, problems, names)
+                cells, problems = [], []
+        if cells:
+            yield _frame(cells, problems, names)
+
+
+def _frame(cells: list, problems: list, names: list[str]) -> pl.DataFrame:
+    frame = pl.DataFrame(cells, schema=dict.fromkeys(names, pl.String), orient="row")
+    return frame.with_columns(pl.Series(PROBLEM, problems, dtype=pl.String))
+
+
+def _fits(path: Path, delimiter: str, names: list[str]) -> bool:
+    try:
+        for _ in _arrow_stream(path, delimiter, names):
+            pass
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _arrow_stream(path: Path, delimiter: str, names: list[str]) -> Iterator[pa.RecordBatch]:
+    options = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+    read = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=16 << 20)
+    yield from pacsv.open_csv(path, read, options, convert)
+
+
+def stream_listings(
+    path: str | Path,
+    out: str | Path,
+    where: Paths | None = None,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Streamed:
+    """Clean a listings CSV of any size into the parquet file `out` (see the module
+    docstring); the quarantined rows are returned (they are few)."""
+    path, out = Path(path), Path(out)
+    if path.suffix.lower() != ".csv":
+        raise DataError(path, "streaming reads CSV files; load other formats with load_listings")
+    delimiter, names, skip = csv_layout(path, _is_listing_header)
+    if skip:
+        raise DataError(path, f"{skip} line(s) above the header: load it with load_listings")
+    chunks = (_arrow_chunks if _fits(path, delimiter, names) else _python_chunks)(
+        path, delimiter, names, chunk_rows
+    )
+    parts = out.with_name(f".{out.name}.parts")
+    shutil.rmtree(parts, ignore_errors=True)
+    parts.mkdir(parents=True)
+    rejected, n_raw, n_dup, n = [], 0, 0, 0
+    try:
+        for n, raw in enumerate(chunks, start=1):
+            loaded = clean_listings(_tidy(raw), path, where, first_row=n_raw + 1, reposts=False)
+            keys = repost_keys(loaded.clean).drop(ROW)
+            pl.concat([loaded.clean, keys], how="horizontal").write_parquet(
+                parts / f"part-{n:05d}.parquet"
+            )
+            rejected.append(loaded.rejected)
+            n_raw += loaded.n_raw
+            n_dup += loaded.n_duplicates
+        scan = pl.scan_parquet(parts / "*.parquet")
+        keys = scan.select(ROW, *_KEYS).collect()
+        drop = keys.filter(repost_flags(keys)).select(ROW)
+        target = out.with_name(f".{out.name}.tmp")
+        scan.join(drop.lazy(), on=ROW, how="anti").drop(_KEYS).sink_parquet(target)
+        target.replace(out)  # whole or not at all
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
+    clean_rows = pl.scan_parquet(out).select(pl.len()).collect().item()
+    return Streamed(
+        clean=out,
+        rejected=pl.concat(rejected, how="vertical"),
+        n_raw=n_raw,
+        n_clean=clean_rows,
+        n_duplicates=n_dup + drop.height,
+        chunks=n,
+    )
