@@ -110,7 +110,8 @@ def test_a_rerun_redoes_only_the_steps_whose_inputs_changed(raw_copy, tmp_path, 
     def reused(result: pipeline.RunResult) -> set[str]:
         return {s.name for s in result.results if s.details.get("reused")}
 
-    data_steps = {"customs", "trade", "seizures", "listings", "concentration", "trends"}
+    data_steps = {"customs", "trade", "seizures", "listings", "concentration", "trends",
+                  "takedowns"}  # fmt: skip
     first = pipeline.run(where, [], default_listings=5000)
     assert reused(first) == set()
 
@@ -130,7 +131,7 @@ def test_a_rerun_redoes_only_the_steps_whose_inputs_changed(raw_copy, tmp_path, 
     later.mkdir()
     (later / events.name).write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     third = pipeline.run(where, [])
-    assert reused(third) == {"customs", "trade", "listings", "concentration"}
+    assert reused(third) == {"customs", "trade", "listings", "concentration", "takedowns"}
 
     # an output damaged by hand is rebuilt, not trusted
     damaged = next(p for s in third.results if s.name == "customs" for p in s.outputs)

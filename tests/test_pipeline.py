@@ -58,6 +58,7 @@ def test_manifest_records_inputs_outputs_timings_and_versions(built):
         "listings",
         "concentration",
         "trends",
+        "takedowns",
         "changes",
         *(f"brief {name}" for name in report.BRIEFS),
     ]

@@ -27,7 +27,7 @@ def _env(where) -> dict[str, str]:
 
 def _truth(where) -> pl.DataFrame:
     """The generator's truth of the synthetic sample the run made."""
-    return pl.read_parquet(next(where.source_dir("listings").glob("*/*.truth.parquet")))
+    return pl.read_parquet(next(where.source_dir("listings").glob("*/*.parquet.truth.parquet")))
 
 
 def test_seller_map_is_private_and_never_in_processed_files_or_briefs(built):
@@ -113,8 +113,10 @@ def test_takedown_command_writes_the_list_with_its_header_and_refuses_without_th
     xlsx = tmp_path / "bandung.xlsx"
     result = CliRunner().invoke(app, [*args[:-1], str(xlsx)], env=_env(where))
     assert result.exit_code == 0, result.output
-    sheet = pl.read_excel(xlsx, has_header=False)
-    assert sheet.height == table.height + len(header) + 2  # header block, blank, column names
+    cells = pl.read_excel(xlsx, has_header=False).to_series(0).to_list()
+    keys = [line[2:].split(": ", 1)[0] for line in header]
+    assert cells[: len(keys)] == keys  # the header block, then the table
+    assert len(cells) - cells.index("rank") - 1 == table.height
     inside = where.reports / "takedown.csv"
     result = CliRunner().invoke(app, [*args[:-1], str(inside)], env=_env(where))
     assert result.exit_code == 1 and not inside.exists()
@@ -175,3 +177,20 @@ def test_takedown_list_region_and_since_filters():
     assert takedown_list(listings, sellers, urls, since)["handle"].to_list() == ["b"]
     strict = Selection("instagram", min_listings=3)
     assert takedown_list(listings, sellers, urls, strict).is_empty()
+
+
+def test_policy_brief_shows_the_takedown_event_study_labelled_synthetic(built):
+    where, _ = built
+    page = (where.reports / "policy-brief.html").read_text()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", page,
+                                                             flags=re.S)))  # fmt: skip
+    assert "Did takedowns work?" in text
+    effects = catalog.load("takedown_effects", where)
+    push = effects.filter((pl.col("event") == "platform_push") & (pl.col("outcome") == "listings"))
+    row = push.row(0, named=True)
+    figure = (f"{100 * row['effect']:+.0f} % (95 % interval {100 * row['ci_low']:+.0f} % to "
+              f"{100 * row['ci_high']:+.0f} %)")  # fmt: skip
+    assert figure in text  # computed, not typed
+    reported = catalog.load("takedown_comebacks", where).height
+    assert f"{reported} reported accounts (SYNTHETIC sample, not real data)" in text
+    assert "Listings on targeted platforms against marketplaces, month by month (SYNTHETIC" in page
