@@ -578,7 +578,13 @@ def repost_keys(clean: pl.DataFrame) -> pl.DataFrame:
 
 
 def repost_flags(keys: pl.DataFrame, days: int = REPOST_DAYS) -> pl.Series:
-    """For `repost_keys` rows in file order: is the row a repost (see `drop_reposts`)?
+    """For `repost_keys` rows in file order: is the row a repost (see `drop_reposts`)?"""
+    return (group_reposts(keys, days) | repeated_ids(keys)).alias("repost")
+
+
+def group_reposts(keys: pl.DataFrame, days: int = REPOST_DAYS) -> pl.Series:
+    """Rows (in file order) that repeat an earlier row's seller, normalised title and price
+    within `days`. Every row of a group must be in `keys`; other groups need not be.
 
     Groups are compared by two independent 64-bit hashes (sorting on them is several times
     faster than on the strings); two different groups share both with odds of about
@@ -596,11 +602,14 @@ def repost_flags(keys: pl.DataFrame, days: int = REPOST_DAYS) -> pl.Series:
             | (pl.col("_when").is_null() & pl.col("_when").shift(1).is_null())
         )
     )
-    reposted = ordered.select("_i", _r=repost).sort("_i")["_r"]
-    seen_id = keys.select(
+    return ordered.select("_i", _r=repost).sort("_i")["_r"]
+
+
+def repeated_ids(keys: pl.DataFrame) -> pl.Series:
+    """Rows (in file order) whose platform and listing id an earlier row already had."""
+    return keys.select(
         pl.col("_l1").is_not_null() & ~pl.struct("_l1", "_l2").is_first_distinct()
     ).to_series()
-    return (reposted | seen_id).alias("repost")
 
 
 def drop_reposts(clean: pl.DataFrame, days: int = REPOST_DAYS) -> tuple[pl.DataFrame, int]:

@@ -35,12 +35,15 @@ from thriftwatch.loaders.base import ROW
 from thriftwatch.loaders.listings import (
     _is_listing_header,
     clean_listings,
-    repost_flags,
+    group_reposts,
+    repeated_ids,
     repost_keys,
 )
 from thriftwatch.parse import PROBLEM, _tidy, csv_layout
 
-CHUNK_ROWS = 500_000
+CHUNK_ROWS = 250_000
+#: Rows of repost keys held at once: the keys are split by hash into parts of about this size.
+KEY_ROWS = 1_000_000
 _KEYS = ["_g1", "_g2", "_seller", "_when", "_l1", "_l2"]
 
 
@@ -123,15 +126,40 @@ def _arrow_stream(path: Path, delimiter: str, names: list[str]) -> Iterator[pa.R
     yield from pacsv.open_csv(path, read, options, convert)
 
 
+def _duplicates(scan: pl.LazyFrame, partitions: int) -> pl.DataFrame:
+    """Rows (`source_row`) that repost an earlier row or repeat its listing id, over all
+    chunks. A group, and a listing id, hash to one partition, so each partition is judged
+    alone and only one is in memory at a time."""
+    found = []
+    for i in range(partitions):
+        groups = (
+            scan.filter(pl.col("_g1") % partitions == i)
+            .select(ROW, "_g1", "_g2", "_seller", "_when")
+            .collect()
+            .sort(ROW)
+        )
+        found.append(groups.filter(group_reposts(groups)).select(ROW))
+        ids = (
+            scan.filter(pl.col("_l1").is_not_null() & (pl.col("_l1") % partitions == i))
+            .select(ROW, "_l1", "_l2")
+            .collect()
+            .sort(ROW)
+        )
+        found.append(ids.filter(repeated_ids(ids)).select(ROW))
+    return pl.concat(found).unique()
+
+
 def stream_listings(
     path: str | Path,
     out: str | Path,
     where: Paths | None = None,
     *,
     chunk_rows: int = CHUNK_ROWS,
+    key_rows: int = KEY_ROWS,
 ) -> Streamed:
     """Clean a listings CSV of any size into the parquet file `out` (see the module
-    docstring); the quarantined rows are returned (they are few)."""
+    docstring); the quarantined rows are returned (they are few). Memory grows with
+    `chunk_rows` and `key_rows`, not with the file."""
     path, out = Path(path), Path(out)
     if path.suffix.lower() != ".csv":
         raise DataError(path, "streaming reads CSV files; load other formats with load_listings")
@@ -156,8 +184,7 @@ def stream_listings(
             n_raw += loaded.n_raw
             n_dup += loaded.n_duplicates
         scan = pl.scan_parquet(parts / "*.parquet")
-        keys = scan.select(ROW, *_KEYS).collect()
-        drop = keys.filter(repost_flags(keys)).select(ROW)
+        drop = _duplicates(scan, partitions=max(1, n_raw // key_rows))
         target = out.with_name(f".{out.name}.tmp")
         scan.join(drop.lazy(), on=ROW, how="anti").drop(_KEYS).sink_parquet(target)
         target.replace(out)  # whole or not at all
