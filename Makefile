@@ -44,8 +44,9 @@ lint: $(STAMP) ## Lint the code and fix its formatting
 	$(BIN)/ruff check src tests notebooks benchmarks
 	$(BIN)/ruff format src tests notebooks benchmarks
 
-bench: $(STAMP) ## Time the loaders on ROWS synthetic listings (default 1000000); figures in bench.json
-	$(BIN)/python benchmarks/bench_loaders.py --rows $(or $(ROWS),1000000) --json bench.json
+PATHS ?= polars,pandas,stream
+bench: $(STAMP) ## Time the loaders on ROWS synthetic listings (default 1000000; PATHS=stream for 10M); figures in bench.json
+	$(BIN)/python benchmarks/bench_loaders.py --rows $(or $(ROWS),1000000) --paths $(PATHS) --json bench.json
 
 lab: $(STAMP) ## Start JupyterLab; notebooks/*.py open as notebooks (jupytext), kernel = .venv
 	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/.jupyter/lab/user-settings $(BIN)/jupyter lab --notebook-dir=. \
