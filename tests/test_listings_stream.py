@@ -72,3 +72,11 @@ def test_streaming_takes_csv_only(refdata, tmp_path):
     path.write_text('{"title": "kaos bekas", "price": "35rb"}\n')
     with pytest.raises(DataError, match="streaming reads CSV"):
         stream_listings(path, tmp_path / "out.parquet", refdata)
+
+
+def test_a_header_without_rows_streams_to_an_empty_table(refdata, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("platform,seller_handle,title,price\n")
+    streamed = stream_listings(path, tmp_path / "out.parquet", refdata)
+    assert (streamed.n_raw, streamed.n_clean, streamed.rejected.height) == (0, 0, 0)
+    assert pl.read_parquet(streamed.clean).height == 0

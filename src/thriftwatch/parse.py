@@ -12,7 +12,7 @@ import io
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,42 +203,68 @@ def _read_csv(data: bytes, delimiter: str, names: list[str]) -> pl.DataFrame:
     )
 
 
+def arrow_batches(
+    source: bytes | Path, delimiter: str, names: list[str], block_size: int = 16 << 20
+) -> Iterator[pa.RecordBatch]:
+    """The rows below a CSV's header as Arrow record batches, every field text, read by
+    Arrow's streaming reader (one block in memory at a time). Raises `pa.ArrowInvalid` at
+    a row of the wrong width, which polars would pad or refuse."""
+    options = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+    read = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_size)
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    yield from pacsv.open_csv(stream, read, options, convert)
+
+
 def _rows_fit(data: bytes, delimiter: str, width: int) -> bool:
     """Whether every non-blank row below the header has as many fields as the header.
 
     Polars pads short rows with nulls without a word; Arrow's CSV reader refuses any row
     of the wrong width, at C++ speed (a Python loop over the rows took 2 s per million). Any
     other refusal also answers False: the row-by-row reader then decides."""
-    options = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
-    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(map(str, range(width)), pa.string()))
-    read = pacsv.ReadOptions(column_names=[str(i) for i in range(width)], skip_rows=1)
     try:  # streamed batch by batch and thrown away: memory stays at one block
-        for _ in pacsv.open_csv(io.BytesIO(data), read, options, convert):
+        for _ in arrow_batches(data, delimiter, [str(i) for i in range(width)]):
             pass
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return False
     return True
 
 
-def _read_ragged(text: str, delimiter: str, names: list[str], path: Path) -> pl.DataFrame:
-    """A table whose rows do not all fit the header, read row by row: rows that fit are
-    kept as they are, the others get a `PROBLEM` saying why (they are quarantined)."""
-    try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))[1:]
-    except csv.Error as exc:
-        raise DataError(path, f"not a readable {delimiter!r}-delimited table: {exc}") from exc
+def fitted_frames(
+    rows: Iterable[list[str]], names: list[str], path: Path, size: int | None = None
+) -> Iterator[pl.DataFrame]:
+    """Frames of CSV rows (below the header) that may not fit it: rows that fit are kept as
+    they are, the others padded or cut, with a `PROBLEM` saying why (they are quarantined).
+    `size` rows per frame, or one frame of all."""
     width = len(names)
     cells: list[list[str | None]] = []
     problems: list[str | None] = []
-    for row in rows:
-        if not row:
-            continue
-        problems.append(
-            None if len(row) == width else f"row has {len(row)} fields, the header {width}"
-        )
-        cells.append((row + [None] * width)[:width])
-    frame = pl.DataFrame(cells, schema=dict.fromkeys(names, pl.String), orient="row")
-    return frame.with_columns(pl.Series(PROBLEM, problems, dtype=pl.String))
+
+    def frame() -> pl.DataFrame:
+        table = pl.DataFrame(cells, schema=dict.fromkeys(names, pl.String), orient="row")
+        return table.with_columns(pl.Series(PROBLEM, problems, dtype=pl.String))
+
+    try:
+        for row in rows:
+            if not row:
+                continue
+            fits = len(row) == width
+            problems.append(None if fits else f"row has {len(row)} fields, the header {width}")
+            cells.append((row + [None] * width)[:width])
+            if size and len(cells) == size:
+                yield frame()
+                cells, problems = [], []
+    except csv.Error as exc:
+        raise DataError(path, f"not a readable table: {exc}") from exc
+    if cells or not size:
+        yield frame()
+
+
+def _read_ragged(text: str, delimiter: str, names: list[str], path: Path) -> pl.DataFrame:
+    """A table whose rows do not all fit the header, read row by row (`fitted_frames`)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(reader, None)
+    return next(fitted_frames(reader, names, path))
 
 
 def read_excel_table(path: str | Path, is_header: HeaderTest | None = None) -> pl.DataFrame:

@@ -27,7 +27,6 @@ from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from thriftwatch.config import Paths
 from thriftwatch.errors import DataError
@@ -39,7 +38,7 @@ from thriftwatch.loaders.listings import (
     repeated_ids,
     repost_keys,
 )
-from thriftwatch.parse import PROBLEM, _tidy, csv_layout
+from thriftwatch.parse import _tidy, arrow_batches, csv_layout, fitted_frames
 
 CHUNK_ROWS = 250_000
 #: Rows of repost keys held at once: the keys are split by hash into parts of about this size.
@@ -70,7 +69,7 @@ def _arrow_chunks(
     """All-text frames of `rows` rows (the last one fewer) from Arrow's streaming reader."""
     pending: list[pa.RecordBatch] = []
     size = 0
-    for batch in _arrow_stream(path, delimiter, names):
+    for batch in arrow_batches(path, delimiter, names):
         pending.append(batch)
         size += batch.num_rows
         while size >= rows:
@@ -86,44 +85,29 @@ def _python_chunks(
     path: Path, delimiter: str, names: list[str], rows: int
 ) -> Iterator[pl.DataFrame]:
     """Row by row, for files with rows of the wrong width (slow, but bounded)."""
-    width = len(names)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         next(reader, None)
-        cells: list[list[str | None]] = []
-        problems: list[str | None] = []
-        for row in reader:
-            if not row:
-                continue
-            fits = len(row) == width
-            problems.append(None if fits else f"row has {len(row)} fields, the header {width}")
-            cells.append((row + [None] * width)[:width])
-            if len(cells) == rows:
-                yield _frame(cells, problems, names)
-                cells, problems = [], []
-        if cells:
-            yield _frame(cells, problems, names)
-
-
-def _frame(cells: list, problems: list, names: list[str]) -> pl.DataFrame:
-    frame = pl.DataFrame(cells, schema=dict.fromkeys(names, pl.String), orient="row")
-    return frame.with_columns(pl.Series(PROBLEM, problems, dtype=pl.String))
+        yield from fitted_frames(reader, names, path, rows)
 
 
 def _fits(path: Path, delimiter: str, names: list[str]) -> bool:
     try:
-        for _ in _arrow_stream(path, delimiter, names):
+        for _ in arrow_batches(path, delimiter, names):
             pass
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return False
     return True
 
 
-def _arrow_stream(path: Path, delimiter: str, names: list[str]) -> Iterator[pa.RecordBatch]:
-    options = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
-    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
-    read = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=16 << 20)
-    yield from pacsv.open_csv(path, read, options, convert)
+def _at_least_one(chunks: Iterator[pl.DataFrame], names: list[str]) -> Iterator[pl.DataFrame]:
+    """The chunks, or one empty frame for a file with a header and no rows."""
+    empty = True
+    for chunk in chunks:
+        empty = False
+        yield chunk
+    if empty:
+        yield pl.DataFrame(schema=dict.fromkeys(names, pl.String))
 
 
 def _duplicates(scan: pl.LazyFrame, partitions: int) -> pl.DataFrame:
@@ -166,8 +150,11 @@ def stream_listings(
     delimiter, names, skip = csv_layout(path, _is_listing_header)
     if skip:
         raise DataError(path, f"{skip} line(s) above the header: load it with load_listings")
-    chunks = (_arrow_chunks if _fits(path, delimiter, names) else _python_chunks)(
-        path, delimiter, names, chunk_rows
+    chunks = _at_least_one(
+        (_arrow_chunks if _fits(path, delimiter, names) else _python_chunks)(
+            path, delimiter, names, chunk_rows
+        ),
+        names,
     )
     parts = out.with_name(f".{out.name}.parts")
     shutil.rmtree(parts, ignore_errors=True)
