@@ -257,7 +257,7 @@ display(figures.event_study_chart(
 
 # %%
 if returns.height:
-    figures.table(
+    display(figures.table(
         returns["status"].value_counts().sort("count", descending=True)
         .with_columns(share=pl.col("count") / returns.height),
         {"status": "What happened to the reported account", "count": "Accounts",
@@ -270,7 +270,7 @@ if returns.height:
         "private seller map.",
         formats={"share": lambda v: f"{v:.0%}"},
         numeric=("count", "share"),
-    )  # fmt: skip
+    ))  # fmt: skip
 
 # %% [markdown]
 # ## What changed since the last run
@@ -303,6 +303,9 @@ figures.table(
 #   event table records which was used and why.
 # - **Listings**: seller identities are keyed pseudonyms; no handle, link or identifier is
 #   published, and regions with fewer than 5 sellers are suppressed.
+# - **Takedowns**: listings counted are what a scrape sees; a fall after a takedown can also
+#   mean sellers moved to channels no scrape covers (WhatsApp, closed groups). The list of
+#   reported accounts is pseudonymised on load like the listings.
 # - **Models**: effects come with 95 % intervals; an interval that includes no change means
 #   the data cannot tell the effect from noise.
 

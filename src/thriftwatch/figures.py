@@ -614,9 +614,8 @@ def event_study_chart(path: pl.DataFrame, *, title: str, source: str) -> go.Figu
     fig.add_hline(y=0, line_color=GREY, line_width=1)
     fig.add_vline(x=0, line_dash="dot", line_color=GREY)
     fig.update_layout(
-        title=title, showlegend=False,
+        title=title, showlegend=False, margin={"l": 80},
         xaxis={"title": "months from the event (the month before it = 0 % by construction)"},
-        yaxis={"title": "% change against the comparison cells, 95 % interval",
-               "ticksuffix": " %"},
+        yaxis={"title": "% change vs comparison", "ticksuffix": " %"},
     )  # fmt: skip
     return _with_source(fig, source)
