@@ -248,12 +248,15 @@ if not edition.national:
 display(Markdown("\n\n".join(lines)))
 
 # %%
-display(figures.event_study_chart(
-    paths.filter((pl.col("event") == "platform_push") & (pl.col("outcome") == "listings")),
-    title="Listings on targeted platforms against marketplaces, month by month" + synthetic_label,
-    source=f"Source: {listing_source}; thriftwatch event study (Poisson, cell and month "
-    "effects, errors clustered by platform-province cell). Unit: % change in listings.",
-))  # fmt: skip
+push_path = paths.filter((pl.col("event") == "platform_push") & (pl.col("outcome") == "listings"))
+if push_path.height:  # none when the data have no comparison cells or do not span the date
+    display(figures.event_study_chart(
+        push_path,
+        title="Listings on targeted platforms against marketplaces, month by month"
+        + synthetic_label,
+        source=f"Source: {listing_source}; thriftwatch event study (Poisson, cell and month "
+        "effects, errors clustered by platform-province cell). Unit: % change in listings.",
+    ))  # fmt: skip
 
 # %%
 if returns.height:
