@@ -240,6 +240,15 @@ if returns.height:
         few = row["effect"] is not None and row["treated_units"] < FEW_TREATED
         caution = (f" Only {row['treated_units']} platform-province cell(s) hold these accounts, "
                    "so this interval understates the uncertainty." if few else "")  # fmt: skip
+        if few and row["placebos"]:
+            verdict = ("larger than almost all of them" if row["placebo_p"] <= 0.1
+                       else "within their usual variation")  # fmt: skip
+            caution += (
+                f" Compared with {row['placebos']} similar cells treated on paper (placebos), "
+                f"whose changes ranged from {100 * row['placebo_low']:+.0f} % to "
+                f"{100 * row['placebo_high']:+.0f} %, this change is {verdict} "
+                f"(placebo p = {row['placebo_p']:.2f})."
+            )
         lines.append(
             f"Listings in the cells where the {row['label']} sold: {change(row)}.{caution}"
         )

@@ -18,9 +18,12 @@ from thriftwatch.synth import generate_listings
 TAKEDOWN = dt.date(2023, 10, 25)
 
 
-def simulated_listings(drop: float, seed: int = 7) -> pl.DataFrame:
+def simulated_listings(
+    drop: float, seed: int = 7, provinces: tuple[str, ...] | None = None
+) -> pl.DataFrame:
     """Listings of 3 platforms x 12 provinces over 3 years: cell and month effects, a
-    seasonal swing, and after the takedown month `drop` fewer listings on instagram."""
+    seasonal swing, and after the takedown month `drop` fewer listings on instagram (in
+    `provinces` only, when given)."""
     rng = np.random.default_rng(seed)
     months = pl.date_range(dt.date(2022, 1, 1), dt.date(2024, 12, 1), "1mo", eager=True)
     rows = []
@@ -30,6 +33,7 @@ def simulated_listings(drop: float, seed: int = 7) -> pl.DataFrame:
             for i, month in enumerate(months.to_list()):
                 season = 1 + 0.3 * np.sin(2 * np.pi * i / 12) + 0.01 * i
                 hit = platform == "instagram" and month > TAKEDOWN
+                hit = hit and (provinces is None or f"{11 + p}" in provinces)
                 n = rng.poisson(size * season * ((1 - drop) if hit else 1.0))
                 rows += [(platform, f"{11 + p}", dt.datetime(month.year, month.month, 1 +
                           int(rng.integers(0, 28))), f"s_{platform}_{p}_{int(rng.integers(0, 30))}")
@@ -56,6 +60,20 @@ def test_event_study_recovers_a_simulated_takedown(drop):
     covers = (pl.col("ci_low") < 0) & (pl.col("ci_high") > 0)
     assert before.select(covers.mean()).item() >= 0.8
     assert abs(after["effect"].mean() + drop) < 0.08
+
+
+@pytest.mark.parametrize("drop", [0.4, 0.0])
+def test_one_treated_cell_is_judged_against_placebo_cells(drop):
+    listings = simulated_listings(drop, seed=3, provinces=("11",))
+    event = Event("one", "one cell", TAKEDOWN, platforms=("instagram",), provinces=("11",))
+    effect = did(event_panel(listings, event), event, "listings")
+    assert effect.treated_units == 1 and effect.placebos == 19
+    assert "placebo" in effect.note
+    if drop:  # the real cell's fall is larger than every placebo's change
+        assert effect.placebo_p == 0.05 and effect.placebo_low > -0.4
+    else:
+        assert effect.placebo_p > 0.1
+        assert effect.placebo_low < effect.effect < effect.placebo_high
 
 
 def test_event_study_says_why_it_cannot_estimate():

@@ -27,8 +27,10 @@ from thriftwatch.loaders.listings import normalize_title
 
 #: Months either side of the event in the panel.
 WINDOW = 12
-#: Below this many treated cells, clustered intervals are too narrow (and the note says so).
+#: Below this many treated cells, clustered intervals are too narrow: the note says so and
+#: the estimate is compared with `PLACEBOS` untreated cells treated in turn.
 FEW_TREATED = 10
+PLACEBOS = 19
 #: Outcomes per cell and month.
 OUTCOMES = {"listings": "listings", "sellers": "active sellers"}
 #: After a report, days a platform may take to act before an account counts as still active.
@@ -128,6 +130,12 @@ class Effect:
     control_units: int
     months: int
     note: str
+    # with few treated cells: the same estimate with each of some untreated cells as the
+    # treated one (placebos); the share at least as large as the real one is the p-value
+    placebo_p: float | None = None
+    placebo_low: float | None = None
+    placebo_high: float | None = None
+    placebos: int = 0
 
 
 def _fit(panel: pl.DataFrame, outcome: str, terms: list[str]):
@@ -184,20 +192,59 @@ def did(panel: pl.DataFrame, event: Event, outcome: str) -> Effect:
         )
     data = panel.with_columns(treated_post=pl.col("treated") & pl.col("post"))
     b, se, p = _fit(data, outcome, ["treated_post"])["treated_post"]
+    note = f"Poisson, cell and month effects, errors clustered by {n_treated + n_control} cells"
+    placebo: dict[str, float | int | None] = {}
+    if n_treated < FEW_TREATED:
+        real, effects = _placebos(panel, outcome)
+        if effects.size:
+            placebo = {
+                "placebo_p": float((np.sum(np.abs(effects) >= abs(real)) + 1) / (effects.size + 1)),
+                "placebo_low": float(np.expm1(np.quantile(effects, 0.025))),
+                "placebo_high": float(np.expm1(np.quantile(effects, 0.975))),
+                "placebos": int(effects.size),
+            }
+        note += (
+            f"; only {n_treated} treated cell(s): clustered errors understate the uncertainty, "
+            f"compare with the {effects.size} placebo cells"
+        )
     return Effect(
         **base,
         effect=float(np.expm1(b)),
         ci_low=float(np.expm1(b - 1.96 * se)),
         ci_high=float(np.expm1(b + 1.96 * se)),
         p_value=float(p),
-        note=f"Poisson, cell and month effects, errors clustered by {n_treated + n_control} cells"
-        + (
-            f"; only {n_treated} treated cell(s): clustered errors understate the uncertainty, "
-            "read the interval as too narrow"
-            if n_treated < FEW_TREATED
-            else ""
-        ),
+        note=note,
+        **placebo,  # type: ignore[arg-type]
     )
+
+
+def _placebos(panel: pl.DataFrame, outcome: str, n: int = PLACEBOS) -> tuple[float, np.ndarray]:
+    """The treated cells' change, and the same change for each of up to `n` untreated cells
+    taken in turn as if treated (the placebos: cells of the treated platforms closest in size
+    before the event), both as log ratios: (after / before in the cells) / (after / before in
+    the other untreated cells). This ratio is what the Poisson model estimates with one
+    treated cell and month effects, in closed form, so hundreds of placebos cost nothing."""
+    sums = panel.group_by("unit", "platform", "treated").agg(
+        pre=pl.col(outcome).filter(~pl.col("post")).sum(),
+        post=pl.col(outcome).filter(pl.col("post")).sum(),
+    )
+    control = sums.filter(~pl.col("treated") & (pl.col("pre") > 0) & (pl.col("post") > 0))
+    treated = sums.filter("treated")
+    pre_c, post_c = control["pre"].sum(), control["post"].sum()
+    real = np.log(treated["post"].sum() / treated["pre"].sum() / (post_c / pre_c))
+    size = np.log(max(treated["pre"].sum() / max(treated.height, 1), 1))
+    platforms = treated["platform"].unique().to_list()
+    candidates = control.with_columns(
+        same=pl.col("platform").is_in(platforms),
+        distance=(pl.col("pre").log() - size).abs(),
+    ).sort(["same", "distance", "unit"], descending=[True, False, False])
+    chosen = candidates.head(n)
+    others_pre = pre_c - chosen["pre"].to_numpy()
+    others_post = post_c - chosen["post"].to_numpy()
+    effects = np.log(
+        chosen["post"].to_numpy() / chosen["pre"].to_numpy() / (others_post / others_pre)
+    )
+    return float(real), effects
 
 
 def dynamics(panel: pl.DataFrame, event: Event, outcome: str) -> pl.DataFrame:
