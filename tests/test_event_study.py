@@ -9,7 +9,14 @@ import numpy as np
 import polars as pl
 import pytest
 
-from thriftwatch.event_study import Event, comebacks, did, dynamics, event_panel
+from thriftwatch.event_study import (
+    Event,
+    account_study,
+    comebacks,
+    did,
+    dynamics,
+    event_panel,
+)
 from thriftwatch.loaders.listings import load_listings
 from thriftwatch.loaders.takedowns import load_takedowns
 from thriftwatch.privacy import pseudonym
@@ -140,6 +147,17 @@ def test_comebacks_on_the_synthetic_sample_match_the_generator_truth(refdata, tm
     assert agree >= 0.85, out.filter(pl.col("status") != pl.col("truth"))
     found = out.filter(pl.col("new_seller_id").is_not_null())
     assert (found["new_seller_id"] == found["true_new_id"]).all()  # never the wrong account
+
+    # the accounts' own listings against matched accounts: the enforced share stops, and the
+    # comebacks take back part of it
+    enforced = truth["enforced"].mean()
+    back = truth["new_handle"].is_not_null().mean()
+    study = {r["measure"]: r for r in account_study(listings, reported, comebacks(
+        listings, reported)).iter_rows(named=True)}  # fmt: skip
+    alone, joined = study["the accounts alone"], study["with their new handles"]
+    assert alone["ci_low"] < -enforced * 0.9 and alone["ci_high"] < -0.3
+    assert alone["effect"] < joined["effect"] < 0
+    assert joined["ci_low"] < -(enforced - back) < joined["ci_high"] + 0.1
 
 
 def test_takedown_list_loads_pseudonymised_with_bad_rows_quarantined(refdata, tmp_path):

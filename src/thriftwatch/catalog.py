@@ -70,6 +70,11 @@ DATASETS: dict[str, tuple[str, str, str]] = {
         "change in listings and active sellers after each takedown event, 95% intervals",
     ),
     "takedown_dynamics": ("marts", "takedown_dynamics.parquet", "month-by-month event study"),
+    "takedown_accounts": (
+        "marts",
+        "takedown_accounts.parquet",
+        "reported accounts' listings vs matched unreported accounts, alone and with comebacks",
+    ),
     "takedown_comebacks": (
         "marts",
         "takedown_comebacks.parquet",

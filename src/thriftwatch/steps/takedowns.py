@@ -7,7 +7,15 @@ import polars as pl
 
 from thriftwatch import catalog
 from thriftwatch.config import Paths
-from thriftwatch.event_study import OUTCOMES, Event, comebacks, did, dynamics, event_panel
+from thriftwatch.event_study import (
+    OUTCOMES,
+    Event,
+    account_study,
+    comebacks,
+    did,
+    dynamics,
+    event_panel,
+)
 from thriftwatch.loaders.takedowns import load_takedowns
 from thriftwatch.snapshots import current_files
 from thriftwatch.steps.base import StepResult, combine
@@ -60,10 +68,18 @@ def run(where: Paths) -> StepResult:
             effects.append(did(panel, event, outcome).__dict__ | {"label": event.label,
                                                                  "date": event.date})  # fmt: skip
             paths_.append(dynamics(panel, event, outcome))
+    returns = comebacks(listings, reported)
+    accounts = [
+        account_study(listings, group, returns).with_columns(event=pl.lit(f"reported_{name}"))
+        for (name,), group in reported.group_by("platform", maintain_order=True)
+    ]
     tables = {
         "takedown_effects": pl.DataFrame(effects),
         "takedown_dynamics": pl.concat(paths_, how="vertical"),
-        "takedown_comebacks": comebacks(listings, reported),
+        "takedown_comebacks": returns,
+        "takedown_accounts": pl.concat(accounts, how="vertical")
+        if accounts
+        else account_study(listings, reported, returns).with_columns(event=pl.lit(None, pl.String)),
         "takedowns_clean": reported,
     }
     if rejected is not None and accounting is not None:
