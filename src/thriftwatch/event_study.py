@@ -64,26 +64,36 @@ def _shift(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def _monthly(listings: pl.DataFrame) -> pl.DataFrame:
+    """Listings with the `month` they are dated in, platform as text."""
+    return listings.with_columns(
+        pl.col("platform").cast(pl.String),
+        month=pl.coalesce("posted_at", "scraped_at").dt.truncate("1mo").dt.date(),
+    )
+
+
+def _window(date: dt.date, window: int) -> tuple[dt.date, pl.Series]:
+    """The month of `date`, and every month within `window` months of it."""
+    centre = _month(date)
+    months = pl.date_range(_shift(centre, -window), _shift(centre, window), "1mo", eager=True)
+    return centre, months.alias("month")
+
+
 def event_panel(listings: pl.DataFrame, event: Event, window: int = WINDOW) -> pl.DataFrame:
     """Listings and active sellers per platform x province x month within `window` months of
     the event, zeros filled in, with `treated`, `rel` (months from the event month) and
     `post`. The event month itself is left out (partly before, partly after), and so are cells
     with no listing in the whole window (they carry no information)."""
-    centre = _month(event.date)
-    start, end = _shift(centre, -window), _shift(centre, window)
-    frame = listings.filter(pl.col("province_code").is_not_null()).with_columns(
-        pl.col("platform").cast(pl.String),
-        month=pl.coalesce("posted_at", "scraped_at").dt.truncate("1mo").dt.date(),
-    )
+    centre, months = _window(event.date, window)
+    frame = _monthly(listings.filter(pl.col("province_code").is_not_null()))
     counts = (
-        frame.filter(pl.col("month").is_between(start, end))
+        frame.filter(pl.col("month").is_in(months.implode()))
         .group_by("platform", "province_code", "month")
         .agg(listings=pl.len(), sellers=pl.col("seller_id").n_unique())
     )
-    months = pl.date_range(start, end, "1mo", eager=True).alias("month").to_frame()
     units = counts.select("platform", "province_code").unique()
     panel = (
-        units.join(months, how="cross")
+        units.join(months.to_frame(), how="cross")
         .join(counts, on=["platform", "province_code", "month"], how="left")
         .with_columns(pl.col("listings", "sellers").fill_null(0))
     )
@@ -397,15 +407,10 @@ def account_study(
     if reported.is_empty():
         return pl.DataFrame(schema=schema)
     date = reported["reported_at"].min()
-    centre = _month(date)  # type: ignore[arg-type]
-    start, end = _shift(centre, -window), _shift(centre, window)
-    monthly = (
-        listings.filter(pl.col("seller_id").is_not_null())
-        .with_columns(
-            pl.col("platform").cast(pl.String),
-            month=pl.coalesce("posted_at", "scraped_at").dt.truncate("1mo").dt.date(),
-        )
-        .filter(pl.col("month").is_between(start, end) & (pl.col("month") != centre))
+    centre, months = _window(date, window)  # type: ignore[arg-type]
+    months = months.filter(months != centre)  # the month of the report is left out
+    monthly = _monthly(listings.filter(pl.col("seller_id").is_not_null())).filter(
+        pl.col("month").is_in(months.implode())
     )
     ids = reported["seller_id"].to_list()
     platforms = monthly.filter(pl.col("seller_id").is_in(ids))["platform"].unique().to_list()
@@ -430,9 +435,6 @@ def account_study(
     alias = returns.filter(pl.col("new_seller_id").is_not_null()).select(
         pl.col("new_seller_id").alias("seller_id"), pl.col("seller_id").alias("_as")
     )
-    months = pl.date_range(start, end, "1mo", eager=True).filter(
-        pl.date_range(start, end, "1mo", eager=True) != centre
-    )
     rows = []
     for measure, frame in (
         ("the accounts alone", monthly),
@@ -446,7 +448,7 @@ def account_study(
         )
         panel = (
             pl.DataFrame({"unit": ids + sorted(matched)})
-            .join(months.alias("month").to_frame(), how="cross")
+            .join(months.to_frame(), how="cross")
             .join(counts.rename({"seller_id": "unit"}), on=["unit", "month"], how="left")
             .with_columns(
                 pl.col("listings").fill_null(0),

@@ -596,6 +596,15 @@ def effect_text(row: dict, *, what: str) -> str:
             f"{row['effect_high']:+.0f} %)")  # fmt: skip
 
 
+def change_text(row: dict) -> str:
+    """A relative change (`effect`, `ci_low`, `ci_high` as fractions) in words, or why it was
+    not estimated (`note`)."""
+    if row["effect"] is None:
+        return f"not estimated ({row.get('note')})"
+    return (f"{100 * row['effect']:+.0f} % (95 % interval {100 * row['ci_low']:+.0f} % to "
+            f"{100 * row['ci_high']:+.0f} %)")  # fmt: skip
+
+
 def event_study_chart(path: pl.DataFrame, *, title: str, source: str) -> go.Figure:
     """Month-by-month change of the treated cells against the others (`rel`, `effect`,
     `ci_low`, `ci_high`, relative changes), with its 95 % intervals: flat before the event if

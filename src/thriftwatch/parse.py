@@ -167,12 +167,10 @@ def csv_layout(path: str | Path, is_header: HeaderTest | None = None) -> tuple[s
     stream the rest."""
     path = Path(path)
     with path.open("rb") as handle:
-        data = handle.read(HEAD_BYTES)
+        data = handle.read(HEAD_BYTES + 1)  # one byte more: `_head` then cuts at a line end
     if not data.strip():
         raise DataError(path, "the file is empty")
-    if len(data) == HEAD_BYTES and (end := data.rfind(b"\n")) > 0:
-        data = data[:end]  # whole lines only: a cut inside a UTF-8 character would not decode
-    return _layout(data, path, is_header)
+    return _layout(_head(data), path, is_header)
 
 
 _BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")

@@ -61,8 +61,9 @@ def run(where: Paths) -> StepResult:
         reported = pl.DataFrame(schema={"platform": pl.String, "seller_id": pl.String,
                                         "reported_at": pl.Date})  # fmt: skip
         rejected = accounting = None
+    studied = events(reported)
     effects, paths_ = [], []
-    for event in events(reported):
+    for event in studied:
         panel = event_panel(listings, event)
         for outcome in OUTCOMES:
             effects.append(did(panel, event, outcome).__dict__ | {"label": event.label,
@@ -87,7 +88,7 @@ def run(where: Paths) -> StepResult:
 
     # Save outputs
     outputs = {catalog.save(frame, name, where): frame.height for name, frame in tables.items()}
-    details: dict[str, object] = {"events": [e.name for e in events(reported)]}
+    details: dict[str, object] = {"events": [e.name for e in studied]}
     if accounting is not None:
         details["files"] = accounting.select(
             "file", "n_raw", "clean", "rejected", "duplicates"
