@@ -91,6 +91,7 @@ def takedown_list(
     )
     evidence = (
         scope.filter(pl.col("is_secondhand"))
+        .join(accounts.select("seller_id"), on="seller_id", how="semi")  # listed accounts only
         .join(urls, on=["source_file", "source_row", "seller_id"], how="left")
         .sort(
             ["seller_id", "_import", "_when", "source_row"],

@@ -91,15 +91,6 @@ def _python_chunks(
         yield from fitted_frames(reader, names, path, rows)
 
 
-def _fits(path: Path, delimiter: str, names: list[str]) -> bool:
-    try:
-        for _ in arrow_batches(path, delimiter, names):
-            pass
-    except (pa.ArrowInvalid, UnicodeDecodeError):
-        return False
-    return True
-
-
 def _at_least_one(chunks: Iterator[pl.DataFrame], names: list[str]) -> Iterator[pl.DataFrame]:
     """The chunks, or one empty frame for a file with a header and no rows."""
     empty = True
@@ -150,18 +141,14 @@ def stream_listings(
     delimiter, names, skip = csv_layout(path, _is_listing_header)
     if skip:
         raise DataError(path, f"{skip} line(s) above the header: load it with load_listings")
-    chunks = _at_least_one(
-        (_arrow_chunks if _fits(path, delimiter, names) else _python_chunks)(
-            path, delimiter, names, chunk_rows
-        ),
-        names,
-    )
     parts = out.with_name(f".{out.name}.parts")
-    shutil.rmtree(parts, ignore_errors=True)
-    parts.mkdir(parents=True)
-    rejected, n_raw, n_dup, n = [], 0, 0, 0
-    try:
-        for n, raw in enumerate(chunks, start=1):
+
+    def load(chunks: Iterator[pl.DataFrame]) -> tuple[list[pl.DataFrame], int, int, int]:
+        """Clean every chunk into a part file; quarantined rows, raw rows, duplicates, parts."""
+        shutil.rmtree(parts, ignore_errors=True)
+        parts.mkdir(parents=True)
+        rejected, n_raw, n_dup, n = [], 0, 0, 0
+        for n, raw in enumerate(_at_least_one(chunks, names), start=1):
             loaded = clean_listings(_tidy(raw), path, where, first_row=n_raw + 1, reposts=False)
             keys = repost_keys(loaded.clean).drop(ROW)
             pl.concat([loaded.clean, keys], how="horizontal").write_parquet(
@@ -170,6 +157,15 @@ def stream_listings(
             rejected.append(loaded.rejected)
             n_raw += loaded.n_raw
             n_dup += loaded.n_duplicates
+        return rejected, n_raw, n_dup, n
+
+    try:
+        # One pass in the usual case; Arrow stops at a row of the wrong width, and then the
+        # file is read again row by row (those rows quarantined).
+        try:
+            rejected, n_raw, n_dup, n = load(_arrow_chunks(path, delimiter, names, chunk_rows))
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            rejected, n_raw, n_dup, n = load(_python_chunks(path, delimiter, names, chunk_rows))
         scan = pl.scan_parquet(parts / "*.parquet")
         drop = _duplicates(scan, partitions=max(1, n_raw // key_rows))
         target = out.with_name(f".{out.name}.tmp")
