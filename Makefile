@@ -44,7 +44,7 @@ lint: $(STAMP) ## Lint the code and fix its formatting
 	$(BIN)/ruff check src tests notebooks benchmarks
 	$(BIN)/ruff format src tests notebooks benchmarks
 
-PATHS ?= polars,pandas,stream
+PATHS ?= polars,pandas,stream,io,minimal
 bench: $(STAMP) ## Time the loaders on ROWS synthetic listings (default 1000000; PATHS=stream for 10M); figures in bench.json
 	$(BIN)/python benchmarks/bench_loaders.py --rows $(or $(ROWS),1000000) --paths $(PATHS) --json bench.json
 

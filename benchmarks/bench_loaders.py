@@ -11,7 +11,15 @@ fresh child process of this one so that the peak memory of one does not mask the
   pseudonymise, drop reposts, write parquet), the whole file in memory;
 - **pandas**: the same cleaning as a typical notebook writes it (`pandas_baseline.py`: row-wise
   `apply` for prices, dates, regions and pseudonyms);
-- **stream**: `stream_listings`, the same cleaning in chunks with bounded memory.
+- **stream**: `stream_listings`, the same cleaning in chunks with bounded memory;
+- **io**: read the CSV as text and write it as parquet, nothing else: the floor of any loader
+  on this machine;
+- **minimal**: one polars lazy plan doing a small part of the cleaning (two date forms, one
+  price form, title normalisation, two keyword patterns, an unkeyed hash for the seller, exact
+  repeats of seller + title + price) with no quarantine, regions, keyed pseudonyms or
+  validation: how fast a loader could be if it did almost nothing (`minimal_plan`).
+
+`--profile OUT.html` (or `.txt`) records the polars path with pyinstrument.
 
 It then checks that polars and pandas kept the same rows with the same values
 (`pandas_baseline.COMPARED`) and times the customs and seizure steps on the shipped data.
@@ -75,11 +83,61 @@ def generate(rows: int, out: Path) -> float:
     return time.perf_counter() - start
 
 
-def child(path_name: str, source: Path, out: Path, private: Path) -> dict:
+def minimal_plan(source: Path, out: Path) -> int:
+    """A fraction of the listings cleaning as one polars lazy plan; rows written.
+
+    Not a loader (it drops bad values without a word and reads two date forms of the dozen):
+    a lower bound for the speed of the real one on the same machine."""
+    day = pl.col("posted_at").str.strip_chars()
+    title = pl.col("title").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ")
+    plan = (
+        pl.scan_csv(source, infer_schema=False)
+        .with_columns(
+            price=pl.col("price")
+            .str.replace_all(r"[^0-9.,]", "")
+            .str.replace_all(r"\.(\d{3})", "$1")
+            .str.replace(",", ".")
+            .cast(pl.Float64, strict=False),
+            posted=pl.coalesce(
+                day.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False),
+                day.str.to_datetime("%d/%m/%Y %H:%M", strict=False),
+            ),
+            title=title,
+            seller=pl.col("seller_handle").hash(42),
+            location=pl.col("seller_location").str.to_lowercase(),
+        )
+        .with_columns(
+            secondhand=pl.col("title").str.contains(r"\b(bekas|second|preloved|thrift)\b"),
+            imported=pl.col("title").str.contains(r"\b(import|impor|korea|jepang)\b"),
+        )
+        .drop("seller_handle")
+        .unique(subset=["seller", "title", "price"], keep="first", maintain_order=True)
+    )
+    frame = plan.collect()
+    frame.write_parquet(out)
+    return frame.height
+
+
+def child(path_name: str, source: Path, out: Path, private: Path, profile: Path | None) -> dict:
     """Run one path in this (child) process; its figures."""
     where = dataclasses.replace(Paths.from_env(), private=private)
+    profiler = None
+    if profile and path_name == "polars":
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
     start = time.perf_counter()
-    if path_name == "stream":
+    counts: dict[str, int | None]
+    if path_name in ("io", "minimal"):
+        if path_name == "io":
+            rows = pl.read_csv(source, infer_schema=False)
+            rows.write_parquet(out)
+            kept = rows.height
+        else:
+            kept = minimal_plan(source, out)
+        counts = {"rows": None, "clean": kept, "rejected": None, "duplicates": None}
+    elif path_name == "stream":
         from thriftwatch.loaders.listings_stream import stream_listings
 
         streamed = stream_listings(source, out, where)
@@ -105,14 +163,21 @@ def child(path_name: str, source: Path, out: Path, private: Path) -> dict:
         frame.to_parquet(out)
         counts = {"rows": None, "clean": len(frame), "rejected": None, "duplicates": None}
     seconds = time.perf_counter() - start
+    if profiler and profile:
+        profiler.stop()
+        html = profile.suffix.lower() == ".html"
+        profile.write_text(profiler.output_html() if html else profiler.output_text(show_all=True))
     return {**counts, "seconds": seconds, "peak_rss_mb": peak_rss_mb()}
 
 
-def run_child(path_name: str, source: Path, out: Path, private: Path) -> dict:
+def run_child(
+    path_name: str, source: Path, out: Path, private: Path, profile: Path | None = None
+) -> dict:
     result = out.with_suffix(".json")
+    extra = ["--profile", str(profile.resolve())] if profile and path_name == "polars" else []
     subprocess.run(
         [sys.executable, __file__, "--child", path_name, "--input", str(source),
-         "--out", str(out), "--private", str(private), "--result", str(result)],
+         "--out", str(out), "--private", str(private), "--result", str(result), *extra],
         check=True,
     )  # fmt: skip
     return json.loads(result.read_text())
@@ -142,9 +207,10 @@ def time_step(name: str, where: Paths) -> dict:
     return {"loader": name, "files": len(files), "rows": rows, "seconds": seconds}
 
 
-PATHS = ("polars", "pandas", "stream")
+PATHS = ("polars", "pandas", "stream", "io", "minimal")
 LABELS = {"polars": "polars (thriftwatch)", "pandas": "pandas (row-wise apply)",
-          "stream": "polars, streamed in chunks"}  # fmt: skip
+          "stream": "polars, streamed in chunks", "io": "floor: read CSV, write parquet",
+          "minimal": "floor: a minimal cleaning plan"}  # fmt: skip
 
 
 def main() -> None:
@@ -155,11 +221,14 @@ def main() -> None:
         "--paths", default="polars,pandas",
         help=f"comma-separated, of {', '.join(PATHS)} (10M rows: --paths stream)",
     )  # fmt: skip
+    parser.add_argument("--profile", type=Path, help="pyinstrument report of the polars path")
     for internal in ("--child", "--input", "--out", "--private", "--result"):
         parser.add_argument(internal, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        figures = child(args.child, Path(args.input), Path(args.out), Path(args.private))
+        figures = child(
+            args.child, Path(args.input), Path(args.out), Path(args.private), args.profile
+        )
         Path(args.result).write_text(json.dumps(figures))
         return
     chosen = [p for p in PATHS if p in args.paths.split(",")]
@@ -171,7 +240,9 @@ def main() -> None:
         generation_s = generate(args.rows, source)
         mb = source.stat().st_size / 1e6
         private = tmp / "private"
-        runs = {p: run_child(p, source, tmp / f"{p}.parquet", private) for p in chosen}
+        runs = {
+            p: run_child(p, source, tmp / f"{p}.parquet", private, args.profile) for p in chosen
+        }
         same, differing = None, None
         if {"polars", "pandas"} <= set(runs):
             same, differing = same_rows(tmp / "polars.parquet", tmp / "pandas.parquet")
@@ -224,6 +295,8 @@ def main() -> None:
             "peak_rss_mb": rounded(ours, "peak_rss_mb"),
             "pandas_peak_rss_mb": rounded(theirs, "peak_rss_mb"),
             "stream_peak_rss_mb": rounded(runs.get("stream"), "peak_rss_mb"),
+            "io_s": rounded(runs.get("io"), "seconds", 3),
+            "minimal_s": rounded(runs.get("minimal"), "seconds", 3),
             "clean": main_path.get("clean"),
             "rejected": main_path.get("rejected"),
             "duplicates": main_path.get("duplicates"),
