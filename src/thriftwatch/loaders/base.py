@@ -147,8 +147,11 @@ def validate(
     """Rows of `frame` that parsed (null `reason`, when the column exists) filtered through
     the dataframely `schema`: the valid rows, and (`source_row`, `reason`) for every row that
     did not parse or failed a rule."""
-    parsed = frame.filter(pl.col(REASON).is_null()) if REASON in frame.columns else frame
-    valid, failure = schema.filter(parsed.drop(REASON, strict=False), cast=True)
+    # one lazy plan: the rows that parsed are not copied out before the schema's own filter
+    parsed = frame.lazy()
+    if REASON in frame.columns:
+        parsed = parsed.filter(pl.col(REASON).is_null()).drop(REASON)
+    valid, failure = schema.filter(parsed, cast=True).collect_all()  # type: ignore[union-attr]
     reasons = [rule_reasons(schema, failure, messages)]
     if REASON in frame.columns:
         reasons.insert(0, frame.filter(pl.col(REASON).is_not_null()).select(ROW, REASON))

@@ -442,7 +442,7 @@ def clean_listings(
     if reposts:
         clean, dropped = drop_reposts(clean)
     return rows.loaded(
-        clean.sort(ROW),
+        clean if clean[ROW].is_sorted() else clean.sort(ROW),  # (a sort copies the table)
         reasons,
         merged=dropped,
         info={"format": path.suffix.lower().lstrip("."), "reposts": dropped},
