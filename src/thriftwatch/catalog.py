@@ -146,9 +146,12 @@ def write_atomic(target: Path, data: bytes) -> Path:
     return target
 
 
-def save(df: pl.DataFrame, name: str, where: Paths) -> Path:
-    """Write a named dataset atomically as parquet."""
+def save(df: pl.DataFrame | pl.LazyFrame, name: str, where: Paths) -> Path:
+    """Write a named dataset atomically as parquet (a lazy frame streamed to disk)."""
     target = path(name, where)
     with _replacing(target) as tmp:
-        df.write_parquet(tmp)
+        if isinstance(df, pl.LazyFrame):
+            df.sink_parquet(tmp)
+        else:
+            df.write_parquet(tmp)
     return target

@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -105,30 +106,44 @@ class SellerMapMissingError(FileNotFoundError):
     """The private seller map is not there (or not readable by this user)."""
 
 
-def _write_private(frame: pl.DataFrame, path: Path) -> None:
-    """Write a parquet file readable by its owner only, whole or not at all."""
+def write_private(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
+    """Write a parquet file readable by its owner only, whole or not at all (a lazy frame
+    is streamed to it, for personal data larger than memory)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        frame.write_parquet(handle)
-        handle.flush()
-        os.fsync(handle.fileno())
+    if isinstance(frame, pl.LazyFrame):
+        os.close(fd)
+        frame.sink_parquet(tmp)  # into the owner-only file made above
+        fd = os.open(tmp, os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
+    else:
+        with os.fdopen(fd, "wb") as handle:
+            frame.write_parquet(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
 
 
-def save_seller_map(personal: list[pl.DataFrame], where: Paths | None = None) -> dict[str, int]:
-    """Write the seller map and the listing URLs of loaded listings (`Loaded.personal`) to
-    the private folder, replacing the previous ones; how many sellers and URLs."""
+def save_seller_map(
+    personal: Sequence[pl.DataFrame | pl.LazyFrame], where: Paths | None = None
+) -> dict[str, int]:
+    """Write the seller map and the listing URLs of loaded listings (`Loaded.personal`, or
+    scans of the files `stream_listings` wrote) to the private folder, replacing the
+    previous ones; how many sellers and URLs. The listing URLs are streamed to disk; the
+    seller map is built from the five columns it needs."""
     folder = private_dir(where)
-    rows = pl.concat(personal, how="vertical") if personal else None
-    if rows is None or rows.is_empty():
+    rows = pl.concat([p.lazy() for p in personal], how="vertical") if personal else None
+    if rows is None or rows.select(pl.len()).collect().item() == 0:
         for name in (SELLER_MAP, LISTING_URLS):
             (folder / name).unlink(missing_ok=True)
         return {"sellers": 0, "listing_urls": 0}
     derived = pl.col("platform").replace_strict(PROFILE_URLS, default=None, return_dtype=pl.String)
     sellers = (
-        rows.group_by("seller_id", maintain_order=True)
+        rows.select("seller_id", "platform", "handle", "profile_url", "source_file")
+        .collect()
+        .group_by("seller_id", maintain_order=True)
         .agg(
             pl.col("platform").first(),
             pl.col("handle").first(),
@@ -148,9 +163,10 @@ def save_seller_map(personal: list[pl.DataFrame], where: Paths | None = None) ->
     )
     urls = rows.filter(pl.col("url").is_not_null()).select("source_file", "source_row",
                                                              "seller_id", "url")  # fmt: skip
-    _write_private(sellers, folder / SELLER_MAP)
-    _write_private(urls, folder / LISTING_URLS)
-    return {"sellers": sellers.height, "listing_urls": urls.height}
+    write_private(sellers, folder / SELLER_MAP)
+    write_private(urls, folder / LISTING_URLS)
+    n_urls = pl.scan_parquet(folder / LISTING_URLS).select(pl.len()).collect().item()
+    return {"sellers": sellers.height, "listing_urls": n_urls}
 
 
 def read_seller_map(where: Paths | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:

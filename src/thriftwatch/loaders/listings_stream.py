@@ -39,6 +39,7 @@ from thriftwatch.loaders.listings import (
     repost_keys,
 )
 from thriftwatch.parse import _tidy, arrow_batches, csv_layout, fitted_frames
+from thriftwatch.privacy import write_private
 
 CHUNK_ROWS = 250_000
 #: Rows of repost keys held at once: the keys are split by hash into parts of about this size.
@@ -56,6 +57,24 @@ class Streamed:
     n_clean: int
     n_duplicates: int
     chunks: int
+    #: the file read
+    path: Path | None = None
+    #: reposts and repeated listing ids dropped (part of `n_duplicates`)
+    n_reposts: int = 0
+    #: the personal data removed (as `Loaded.personal`), when asked for; a private file
+    personal: Path | None = None
+
+    def summary(self) -> dict[str, object]:
+        """Row accounting of the file, as `Loaded.summary`."""
+        return {
+            "file": str(self.path) if self.path else None,
+            "n_raw": self.n_raw,
+            "clean": self.n_clean,
+            "rejected": self.rejected.height,
+            "duplicates": self.n_duplicates,
+            "format": "csv",
+            "reposts": self.n_reposts,
+        }
 
     def __post_init__(self) -> None:
         total = self.n_clean + self.rejected.height + self.n_duplicates
@@ -131,22 +150,31 @@ def stream_listings(
     *,
     chunk_rows: int = CHUNK_ROWS,
     key_rows: int = KEY_ROWS,
+    personal: str | Path | None = None,
 ) -> Streamed:
     """Clean a listings CSV of any size into the parquet file `out` (see the module
     docstring); the quarantined rows are returned (they are few). Memory grows with
-    `chunk_rows` and `key_rows`, not with the file."""
+    `chunk_rows` and `key_rows`, not with the file.
+
+    With `personal`, the personal data removed (`Loaded.personal`: handles, profile and
+    listing URLs) is written there, readable by its owner only: a file for the private
+    folder, from which `privacy.save_seller_map` builds the seller map."""
     path, out = Path(path), Path(out)
+    private = Path(personal) if personal is not None else None
     if path.suffix.lower() != ".csv":
         raise DataError(path, "streaming reads CSV files; load other formats with load_listings")
     delimiter, names, skip = csv_layout(path, _is_listing_header)
     if skip:
         raise DataError(path, f"{skip} line(s) above the header: load it with load_listings")
     parts = out.with_name(f".{out.name}.parts")
+    private_parts = private.with_name(f".{private.name}.parts") if private else None
 
     def load(chunks: Iterator[pl.DataFrame]) -> tuple[list[pl.DataFrame], int, int, int]:
         """Clean every chunk into a part file; quarantined rows, raw rows, duplicates, parts."""
-        shutil.rmtree(parts, ignore_errors=True)
-        parts.mkdir(parents=True)
+        for folder in (parts, private_parts):
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir(parents=True, mode=0o700)
         rejected, n_raw, n_dup, n = [], 0, 0, 0
         for n, raw in enumerate(_at_least_one(chunks, names), start=1):
             loaded = clean_listings(_tidy(raw), path, where, first_row=n_raw + 1, reposts=False)
@@ -154,6 +182,8 @@ def stream_listings(
             pl.concat([loaded.clean, keys], how="horizontal").write_parquet(
                 parts / f"part-{n:05d}.parquet"
             )
+            if private_parts and loaded.personal is not None:
+                loaded.personal.write_parquet(private_parts / f"part-{n:05d}.parquet")
             rejected.append(loaded.rejected)
             n_raw += loaded.n_raw
             n_dup += loaded.n_duplicates
@@ -171,8 +201,16 @@ def stream_listings(
         target = out.with_name(f".{out.name}.tmp")
         scan.join(drop.lazy(), on=ROW, how="anti").drop(_KEYS).sink_parquet(target)
         target.replace(out)  # whole or not at all
+        if private and private_parts:
+            found = sorted(private_parts.glob("*.parquet"))
+            if found:
+                write_private(pl.scan_parquet(found), private)
+            else:  # no seller column: nothing personal
+                private = None
     finally:
         shutil.rmtree(parts, ignore_errors=True)
+        if private_parts:
+            shutil.rmtree(private_parts, ignore_errors=True)
     clean_rows = pl.scan_parquet(out).select(pl.len()).collect().item()
     return Streamed(
         clean=out,
@@ -181,4 +219,7 @@ def stream_listings(
         n_clean=clean_rows,
         n_duplicates=n_dup + drop.height,
         chunks=n,
+        path=path,
+        n_reposts=drop.height,
+        personal=private,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
@@ -21,23 +22,44 @@ class StepResult:
     details: dict[str, object] = field(default_factory=dict)
 
 
+class FileResult(Protocol):
+    """What a loader reports of one file (`Loaded`, or `Streamed` for a file cleaned in
+    chunks)."""
+
+    path: Path | None
+    n_raw: int
+    n_duplicates: int
+    rejected: pl.DataFrame
+
+    def summary(self) -> dict[str, object]: ...
+
+
 def combine(
     source: str, loaded: Sequence[Loaded]
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The clean rows, quarantined rows and per-file row accounting of a source's files,
     after checking that every raw row is clean, quarantined or a declared duplicate."""
     clean = pl.concat([x.clean for x in loaded], how="vertical")
+    rejected, accounting = account(source, loaded)
+    return clean, rejected, accounting
+
+
+def account(source: str, files: Sequence[FileResult]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The quarantined rows and per-file row accounting of a source's files, after checking
+    that every raw row is clean, quarantined or a declared duplicate."""
     rejected = pl.concat(
-        [x.rejected.cast(REJECTED_SCHEMA) for x in loaded],  # type: ignore[arg-type]
+        [pl.DataFrame(schema=REJECTED_SCHEMA)] + [x.rejected.cast(REJECTED_SCHEMA) for x in files],  # type: ignore[arg-type]
         how="vertical",
     )
+    summaries = [x.summary() for x in files]
     accounting = pl.DataFrame(
-        [{**x.summary(), "file": x.path.name, "snapshot": x.path.parent.name}
-         for x in loaded if x.path]
+        [{**s, "file": x.path.name, "snapshot": x.path.parent.name}
+         for x, s in zip(files, summaries, strict=True) if x.path]
     )  # fmt: skip
-    n_raw = sum(x.n_raw for x in loaded)
-    kept = clean.height + rejected.height + sum(x.n_duplicates for x in loaded)
+    n_raw = sum(x.n_raw for x in files)
+    n_clean = sum(int(s["clean"]) for s in summaries)  # type: ignore[call-overload]
+    kept = n_clean + rejected.height + sum(x.n_duplicates for x in files)
     assert kept == n_raw, (
         f"{source} rows not conserved: {n_raw} raw, {kept} clean + rejected + duplicates"
     )
-    return clean, rejected, accounting
+    return rejected, accounting

@@ -7,15 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
+import polars as pl
 import yaml
 
 from thriftwatch import catalog
-from thriftwatch.config import Paths
+from thriftwatch.config import Paths, stream_mb
+from thriftwatch.loaders.base import Loaded
 from thriftwatch.loaders.listings import load_listings
-from thriftwatch.privacy import save_seller_map
+from thriftwatch.loaders.listings_stream import Streamed, stream_listings
+from thriftwatch.privacy import private_dir, save_seller_map
 from thriftwatch.snapshots import current_files, required_files, sha256
-from thriftwatch.steps.base import StepResult, combine
+from thriftwatch.steps.base import StepResult, account
 from thriftwatch.synth import generate_listings
 
 DEFAULT_ROWS = 200_000
@@ -81,19 +86,47 @@ def ensure_sample(where: Paths, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SE
 
 
 def run(where: Paths) -> StepResult:
-    """Load every current listings file and save the combined tables."""
+    """Load every current listings file and save the combined tables.
+
+    A CSV file larger than `config.stream_mb()` is cleaned in chunks (`stream_listings`:
+    the same rows, in bounded memory) through temporary files, its personal data into the
+    private folder only; the combined clean table is then streamed to disk."""
     # Load inputs
     files = required_files(where.source_dir("listings"))
-    loaded = [load_listings(f, where) for f in files]
+    limit = stream_mb() * 1e6
+    with (
+        tempfile.TemporaryDirectory(prefix=".listings-", dir=_made(where.processed)) as parts,
+        tempfile.TemporaryDirectory(prefix=".personal-", dir=private_dir(where)) as private,
+    ):
+        results: list[Loaded | Streamed] = [
+            stream_listings(f, Path(parts) / f"{i}.parquet", where,
+                            personal=Path(private) / f"{i}.parquet")
+            if f.suffix.lower() == ".csv" and f.stat().st_size > limit
+            else load_listings(f, where)
+            for i, f in enumerate(files)
+        ]  # fmt: skip
 
-    # Process
-    clean, rejected, accounting = combine("listings", loaded)
-    assert "seller_handle" not in clean.columns and "url" not in clean.columns
+        # Process
+        clean = pl.concat(
+            [pl.scan_parquet(x.clean) if isinstance(x, Streamed) else x.clean.lazy()
+             for x in results],
+            how="vertical",
+        )  # fmt: skip
+        rejected, accounting = account("listings", results)
+        columns = clean.collect_schema().names()
+        assert "seller_handle" not in columns and "url" not in columns
 
-    # Save outputs: names only to the private folder, everything else to processed/
-    private = save_seller_map([x.personal for x in loaded if x.personal is not None], where)
+        # Save outputs: names only to the private folder, everything else to processed/
+        personal = [
+            pl.scan_parquet(x.personal) if isinstance(x, Streamed) else x.personal
+            for x in results
+            if x.personal is not None
+        ]
+        seller_map = save_seller_map(personal, where)
+        saved = catalog.save(clean, "listings_clean", where)
+    totals = pl.scan_parquet(saved).select(pl.len(), pl.col("synthetic").any()).collect()
     outputs = {
-        catalog.save(clean, "listings_clean", where): clean.height,
+        saved: totals["len"].item(),
         catalog.save(rejected, "listings_rejected", where): rejected.height,
         catalog.save(accounting, "listings_files", where): accounting.height,
     }
@@ -105,7 +138,13 @@ def run(where: Paths) -> StepResult:
             "files": accounting.select(
                 "file", "n_raw", "clean", "rejected", "duplicates"
             ).to_dicts(),
-            "synthetic": bool(clean["synthetic"].any()),
-            "seller_map": private,
+            "synthetic": bool(totals["synthetic"].item()),
+            "seller_map": seller_map,
+            "streamed": [x.path.name for x in results if isinstance(x, Streamed) and x.path],
         },
     )
+
+
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
