@@ -199,7 +199,8 @@ def stream_listings(
         scan = pl.scan_parquet(parts / "*.parquet")
         drop = _duplicates(scan, partitions=max(1, n_raw // key_rows))
         target = out.with_name(f".{out.name}.tmp")
-        scan.join(drop.lazy(), on=ROW, how="anti").drop(_KEYS).sink_parquet(target)
+        kept = scan.join(drop.lazy(), on=ROW, how="anti", maintain_order="left")
+        kept.drop(_KEYS).sink_parquet(target)  # in file order, as load_listings
         target.replace(out)  # whole or not at all
         if private and private_parts:
             found = sorted(private_parts.glob("*.parquet"))
