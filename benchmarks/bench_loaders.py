@@ -44,11 +44,11 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from thriftwatch import steps
 from thriftwatch.config import Paths
 
+# pandas_baseline (pandas) and the pipeline's steps (statsmodels, plotly, geopandas) are
+# imported where used: in the polars child they would add ~120 MB to its peak memory.
 sys.path.insert(0, str(Path(__file__).parent))
-import pandas_baseline
 
 
 def peak_rss_mb() -> float:
@@ -159,6 +159,8 @@ def child(path_name: str, source: Path, out: Path, private: Path, profile: Path 
             "duplicates": loaded.n_duplicates,
         }
     else:
+        import pandas_baseline
+
         frame = pandas_baseline.clean(source, where)
         frame.to_parquet(out)
         counts = {"rows": None, "clean": len(frame), "rejected": None, "duplicates": None}
@@ -185,6 +187,8 @@ def run_child(
 
 def same_rows(polars_out: Path, pandas_out: Path) -> tuple[bool, int]:
     """Whether both paths kept the same rows with the same compared values; differing rows."""
+    import pandas_baseline
+
     columns = pandas_baseline.COMPARED
     ours = pl.read_parquet(polars_out, columns=columns).with_columns(
         pl.col("source_row").cast(pl.Int64), pl.col("platform").cast(pl.String)
@@ -199,6 +203,8 @@ def same_rows(polars_out: Path, pandas_out: Path) -> tuple[bool, int]:
 
 def time_step(name: str, where: Paths) -> dict:
     """A loading step of `thriftwatch run` (all current files of a source) end to end."""
+    from thriftwatch import steps
+
     start = time.perf_counter()
     result = getattr(steps, name).run(where)
     seconds = time.perf_counter() - start
