@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size so far, in MB (Linux reports KiB)."""
+    """This process's peak resident set size so far, in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -258,7 +258,7 @@ def main() -> None:
         others = [time_step(name, scratch) for name in ("customs", "seizures")]
 
     table = Table(title=f"listings, {args.rows:,} synthetic rows ({mb:,.0f} MB CSV)")
-    for column in ("path", "clean rows", "seconds", "rows/s", "peak RSS MB"):
+    for column in ("path", "clean rows", "seconds", "rows/s", "peak RSS MiB"):
         table.add_column(column, justify="right")
     for name, figures in runs.items():
         table.add_row(LABELS[name], f"{figures['clean']:,}", f"{figures['seconds']:.2f}",
