@@ -30,7 +30,10 @@ from thriftwatch.editions import Edition
 
 figures.use_notebook_renderer(plotlyjs)
 edition = Edition.of(region, since)
-listings = catalog.load("listings_clean", processed_dir)
+listings = catalog.load(
+    "listings_clean", processed_dir,
+    columns=[*trends.LISTING_COLUMNS, "synthetic", "province_code", "kabkota_code"],
+)  # fmt: skip
 if edition.national:
     tables = {name: catalog.load(name, processed_dir) for name in
               ("trend_status", "trend_estimates", "trend_diagnostics", "trend_fitted",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -105,12 +105,15 @@ def path(name: str, where: Paths | str | Path | None = None) -> Path:
     return _processed(where) / folder / file
 
 
-def load(name: str, where: Paths | str | Path | None = None) -> pl.DataFrame:
-    """Read a named dataset that the pipeline wrote."""
+def load(
+    name: str, where: Paths | str | Path | None = None, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """Read a named dataset that the pipeline wrote; only `columns`, when given (a step
+    that needs five columns of a national listings table need not hold all twenty)."""
     file = path(name, where)
     if not file.is_file():
         raise FileNotFoundError(f"{file} does not exist yet: run `thriftwatch run` first")
-    return pl.read_parquet(file)
+    return pl.read_parquet(file, columns=list(columns) if columns is not None else None)
 
 
 @contextmanager

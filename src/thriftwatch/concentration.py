@@ -35,6 +35,9 @@ KNN = 6
 PERMUTATIONS = 999
 SEED = 20230315
 SIGNIFICANCE = 0.05
+#: The columns of `listings_clean` the concentration measures read (and the step loads).
+LISTING_COLUMNS = ("platform", "seller_id", "posted_at", "scraped_at", "kabkota_code",
+                   "province_code", "is_secondhand", "synthetic")  # fmt: skip
 
 
 def seller_regions(listings: pl.DataFrame) -> pl.DataFrame:

@@ -16,6 +16,8 @@ import polars as pl
 
 #: Units of seized goods summed into series columns.
 SERIES_UNITS = {"bale": "bales", "package": "packages", "sack": "sacks", "container": "containers"}
+#: The columns of `listings_clean` the listing series read (and the trends step loads).
+LISTING_COLUMNS = ("seller_id", "price_idr", "posted_at", "is_secondhand")
 
 
 def seizure_series(

@@ -31,7 +31,7 @@ def regions(where: Paths, level: str) -> pl.DataFrame:
 def run(where: Paths) -> StepResult:
     """Measure seller and listing concentration on the second-hand listings."""
     # Load inputs
-    listings = catalog.load("listings_clean", where)
+    listings = catalog.load("listings_clean", where, columns=concentration.LISTING_COLUMNS)
     geo.validate(where)
     for level in LEVELS:
         geo.web_geojson(level, where)

@@ -14,7 +14,8 @@ INPUTS = ("listings_clean", "seizures_clean", "trade_figures", "mirror_gap")
 def run(where: Paths) -> StepResult:
     """Build the series and fit every model the data can carry."""
     # Load inputs
-    listings, events, figures, gap = (catalog.load(name, where) for name in INPUTS)
+    listings = catalog.load("listings_clean", where, columns=trends.LISTING_COLUMNS)
+    events, figures, gap = (catalog.load(name, where) for name in INPUTS[1:])
 
     # Process
     tables = trends.fit_all(listings, events)
