@@ -27,6 +27,9 @@ from thriftwatch.loaders.listings import normalize_title
 
 #: Months either side of the event in the panel.
 WINDOW = 12
+#: The columns of `listings_clean` the event studies and comeback matching read.
+LISTING_COLUMNS = ("platform", "seller_id", "posted_at", "scraped_at", "province_code",
+                   "kabkota_code", "title", "price_idr")  # fmt: skip
 #: Below this many treated cells, clustered intervals are too narrow: the note says so and
 #: the estimate is compared with `PLACEBOS` untreated cells treated in turn.
 FEW_TREATED = 10

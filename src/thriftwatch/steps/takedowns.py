@@ -8,6 +8,7 @@ import polars as pl
 from thriftwatch import catalog
 from thriftwatch.config import Paths
 from thriftwatch.event_study import (
+    LISTING_COLUMNS,
     OUTCOMES,
     Event,
     account_study,
@@ -52,7 +53,7 @@ def run(where: Paths) -> StepResult:
     # Load inputs
     files = current_files(where.source_dir("takedowns"))
     loaded = [load_takedowns(f, where) for f in files]
-    listings = catalog.load("listings_clean", where)
+    listings = catalog.load("listings_clean", where, columns=LISTING_COLUMNS)
 
     # Process
     if loaded:
