@@ -31,6 +31,7 @@ from thriftwatch import catalog, figures, trade, trends
 from thriftwatch.editions import Edition
 from thriftwatch.event_study import FEW_TREATED
 from thriftwatch.figures import change_text
+from thriftwatch.loaders.listings import keyword_examples
 
 figures.use_notebook_renderer(plotlyjs)
 edition = Edition.of(region, since)
@@ -40,7 +41,12 @@ aggregates = catalog.load("enforcement_aggregates", processed_dir)
 measures = catalog.load("concentration_measures", processed_dir)
 regions = catalog.load("concentration_regions", processed_dir)
 changes = catalog.load("run_changes", processed_dir)
-listings = edition.rows(catalog.load("listings_clean", processed_dir), date="posted_at")
+listings = edition.rows(
+    catalog.load("listings_clean", processed_dir, columns=[
+        *trends.LISTING_COLUMNS, "synthetic", "province_code", "kabkota_code", "title",
+        "keyword_rules", "source_file", "source_row"]),
+    date="posted_at",
+)  # fmt: skip
 if edition.national:
     tables = {n: catalog.load(n, processed_dir) for n in
               ("trend_status", "trend_estimates", "trend_fitted", "trend_forecast")}  # fmt: skip
@@ -164,19 +170,8 @@ display(figures.choropleth(
 ))  # fmt: skip
 
 # %%
-examples = (
-    listings.filter(pl.col("is_secondhand"))
-    .sort("source_file", "source_row")
-    .with_columns(rule=pl.col("keyword_rules").list.first())
-    .group_by("rule", maintain_order=True)
-    .first()
-    .head(6)
-)
-markup = listings.filter(pl.col("title").str.contains("<")).head(1)
-shown = pl.concat([examples.select("title", "keyword_rules"), markup.select("title",
-                  "keyword_rules")])  # fmt: skip
 figures.table(
-    shown.with_columns(pl.col("keyword_rules").list.join(", ")),
+    keyword_examples(listings).with_columns(pl.col("keyword_rules").list.join(", ")),
     {"title": "Listing title", "keyword_rules": "Keyword rules matched"},
     caption="What second-hand listings say" + synthetic_label,
     note="Titles are shown as text: any markup in them (as in the last example, when present) "

@@ -306,3 +306,27 @@ def test_pseudonyms_depend_on_the_key_and_ignore_case_and_at_signs():
     assert a == pseudonym("Instagram", "thrift.bdg", b"k1")
     assert a != pseudonym("instagram", "thrift.bdg", b"k2")
     assert a != pseudonym("tiktok", "thrift.bdg", b"k1")
+
+
+def test_keyword_examples_take_the_first_listing_of_each_rule_in_file_order():
+    from thriftwatch.loaders.listings import keyword_examples
+
+    listings = pl.DataFrame(
+        {
+            "source_file": ["b.csv", "a.csv", "a.csv", "a.csv", "a.csv", "a.csv"],
+            "source_row": [1, 9, 2, 5, 7, 8],
+            "title": ["later thrift", "second thrift", "first thrift", "kaos bekas",
+                      "baju baru", "<b>bekas</b> murah"],
+            "keyword_rules": [["thrift"], ["thrift"], ["thrift", "bekas"], ["bekas"],
+                              ["baru"], ["bekas"]],
+            "is_secondhand": [True, True, True, True, False, True],
+        }
+    )  # fmt: skip
+    shown = keyword_examples(listings)
+    # a.csv row 2 comes first in file order, though it is the third row of the frame; the
+    # new item ('baru') is not second-hand; the title with markup is added at the end
+    assert shown["title"].to_list() == ["first thrift", "kaos bekas", "<b>bekas</b> murah"]
+    assert keyword_examples(listings, n=1)["title"].to_list() == [
+        "first thrift",
+        "<b>bekas</b> murah",
+    ]
