@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from thriftwatch import DataError
-from thriftwatch.parse import canonical_unit, parse_amount_text, parse_date, read_text_table
+from thriftwatch.parse import (
+    PROBLEM,
+    canonical_unit,
+    parse_amount_text,
+    parse_date,
+    read_text_table,
+)
 
 
 def test_reads_windows_1252_semicolon_file_with_decimal_commas(tmp_path):
@@ -28,6 +34,17 @@ def test_reads_utf8_with_bom_and_keeps_blank_cells_null(tmp_path):
     df = read_text_table(path)
     assert df.columns == ["year", "partner", "kg"]
     assert df["kg"].to_list() == [None]
+
+
+def test_a_blank_line_is_a_row_of_nulls_and_quoted_newlines_stay_in_their_cell(tmp_path):
+    # the row numbers of the rows after a blank line must not move, and a row that does not
+    # fit the header still takes the row-by-row reader
+    path = tmp_path / "blank.csv"
+    path.write_bytes(b'title,price\n"kaos\nbekas",35000\n\njaket,90000\n')
+    df = read_text_table(path)
+    assert df.rows() == [("kaos\nbekas", "35000"), (None, None), ("jaket", "90000")]
+    path.write_bytes(b"title,price\nkaos,35000\n\njaket\n")
+    assert PROBLEM in read_text_table(path).columns
 
 
 @pytest.mark.parametrize(
