@@ -15,8 +15,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from thriftwatch import pipeline
-from thriftwatch.config import ReferenceDataMissingError, paths
+from thriftwatch.config import SOURCES, ReferenceDataMissingError, paths
 from thriftwatch.errors import DataError
+from thriftwatch.loaders.listings import PLATFORMS
 from thriftwatch.report import BRIEFS, BriefError
 from thriftwatch.steps import StepResult
 from thriftwatch.steps.listings import DEFAULT_ROWS
@@ -267,13 +268,8 @@ def fetch_reference_command(
     console.print(f"wrote {len(written)} reference files to {target}, checksums verified")
 
 
-class Source(StrEnum):
-    """The raw sources a file can be ingested into."""
-
-    customs = "customs"
-    seizures = "seizures"
-    listings = "listings"
-    takedowns = "takedowns"
+#: The raw sources a file can be ingested into (`config.SOURCES`).
+Source = StrEnum("Source", {s: s for s in SOURCES})
 
 
 @app.command()
@@ -301,16 +297,9 @@ def ingest(
     )
 
 
-class Platform(StrEnum):
-    """Platforms a takedown list can be made for."""
-
-    instagram = "instagram"
-    facebook = "facebook"
-    tiktok = "tiktok"
-    shopee = "shopee"
-    tokopedia = "tokopedia"
-    lazada = "lazada"
-    bukalapak = "bukalapak"
+#: Platforms a takedown list can be made for: those the listings know, but for WhatsApp
+#: (private chats, no public listing to take down) and the `other` bucket.
+Platform = StrEnum("Platform", {p: p for p in PLATFORMS if p not in ("whatsapp", "other")})
 
 
 @app.command()
@@ -332,14 +321,15 @@ def takedown(
     listings and the private seller map (refused without the map)."""
     from thriftwatch import catalog
     from thriftwatch import takedown as td
+    from thriftwatch.editions import Edition
     from thriftwatch.privacy import SellerMapMissingError, read_seller_map
     from thriftwatch.reference import region_codes
 
     where = paths()
-    if region is not None and not (region.isdigit() and len(region) in (2, 4)):
-        raise _fail(
-            ValueError(f"--region {region!r}: give a 4-digit kab/kota or 2-digit province code")
-        )
+    try:
+        Edition.of(region)  # a 2- or 4-digit code, as for a brief's regional edition
+    except ValueError as exc:
+        raise _fail(exc) from None
     try:
         sellers, urls = read_seller_map(where)
         listings = catalog.load("listings_clean", where)

@@ -591,9 +591,11 @@ def effect_text(row: dict, *, what: str) -> str:
     if row["effect_unit"] == "rate ratio":
         return (f"{what}: {row['effect']:.2f} times the earlier rate (95 % interval "
                 f"{row['effect_low']:.2f} to {row['effect_high']:.2f})")  # fmt: skip
-    sign = "+" if row["effect"] >= 0 else ""
-    return (f"{what}: {sign}{row['effect']:.0f} % (95 % interval {row['effect_low']:+.0f} % to "
-            f"{row['effect_high']:+.0f} %)")  # fmt: skip
+    return f"{what}: {_percent_interval(row['effect'], row['effect_low'], row['effect_high'])}"
+
+
+def _percent_interval(effect: float, low: float, high: float) -> str:
+    return f"{effect:+.0f} % (95 % interval {low:+.0f} % to {high:+.0f} %)"
 
 
 def change_text(row: dict) -> str:
@@ -601,8 +603,7 @@ def change_text(row: dict) -> str:
     not estimated (`note`)."""
     if row["effect"] is None:
         return f"not estimated ({row.get('note')})"
-    return (f"{100 * row['effect']:+.0f} % (95 % interval {100 * row['ci_low']:+.0f} % to "
-            f"{100 * row['ci_high']:+.0f} %)")  # fmt: skip
+    return _percent_interval(100 * row["effect"], 100 * row["ci_low"], 100 * row["ci_high"])
 
 
 def event_study_chart(path: pl.DataFrame, *, title: str, source: str) -> go.Figure:

@@ -198,11 +198,19 @@ def arrow_batches(
     """The rows below a CSV's header as Arrow record batches, every field text, read by
     Arrow's streaming reader (one block in memory at a time). Raises `pa.ArrowInvalid` at
     a row of the wrong width, which polars would pad or refuse."""
-    options = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
-    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
-    read = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_size)
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
-    yield from pacsv.open_csv(stream, read, options, convert)
+    yield from pacsv.open_csv(stream, *_arrow_options(delimiter, names, block_size))
+
+
+def _arrow_options(
+    delimiter: str, names: list[str], block_size: int | None = None
+) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
+    """Arrow's CSV options for the rows below a header: every field text, quoted newlines
+    kept in their cell."""
+    read = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_size)
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+    return read, parse, convert
 
 
 def _read_fitting(data: bytes, delimiter: str, names: list[str]) -> pl.DataFrame | None:
@@ -214,19 +222,17 @@ def _read_fitting(data: bytes, delimiter: str, names: list[str]) -> pl.DataFrame
     pads short rows with nulls without a word; checking its result with a second, Arrow pass
     cost 0.6 s per million rows). Blank lines are rows of nulls, as polars reads them: a file
     with one takes the polars reader, checked by Arrow's streaming reader."""
+    positions = [str(i) for i in range(len(names))]  # header names may repeat or be blank
     if b"\n\n" in data:
         try:
             df = _read_csv(data, delimiter, names)
-            for _ in arrow_batches(data, delimiter, [str(i) for i in range(len(names))]):
+            for _ in arrow_batches(data, delimiter, positions):
                 pass  # streamed batch by batch and thrown away: memory stays at one block
         except (pl.exceptions.PolarsError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
         return df
-    options = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
-    convert = pacsv.ConvertOptions(column_types={str(i): pa.string() for i in range(len(names))})
-    read = pacsv.ReadOptions(column_names=[str(i) for i in range(len(names))], skip_rows=1)
     try:
-        table = pacsv.read_csv(io.BytesIO(data), read, options, convert)
+        table = pacsv.read_csv(io.BytesIO(data), *_arrow_options(delimiter, positions))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     frame = pl.from_arrow(table)

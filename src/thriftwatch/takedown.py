@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from thriftwatch.config import Paths
+from thriftwatch.editions import Edition
 
 LEGAL_BASIS = (
     "Peraturan Menteri Perdagangan (Permendag) No. 18 Tahun 2021 on goods prohibited for "
@@ -45,11 +46,8 @@ def _in_scope(listings: pl.DataFrame, selection: Selection) -> pl.DataFrame:
     frame = listings.filter(
         pl.col("platform").cast(pl.String) == selection.platform, pl.col("seller_id").is_not_null()
     ).with_columns(_when=when)
-    if selection.since:
-        frame = frame.filter(pl.col("_when") >= pl.lit(selection.since).cast(pl.Datetime("us")))
-    if selection.region:
-        column = "kabkota_code" if len(selection.region) == 4 else "province_code"
-        frame = frame.filter(pl.col(column) == selection.region)
+    # the region and period filters of a brief's edition
+    frame = Edition(selection.region, selection.since).rows(frame, date="_when")
     return frame.with_columns(
         _import=pl.col("is_secondhand") & pl.col("mentions_import"),
     )

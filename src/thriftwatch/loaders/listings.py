@@ -306,25 +306,26 @@ def mask_personal_text(title: pl.Expr) -> pl.Expr:
 # Platform
 
 
+def platform_name(text: pl.Expr) -> pl.Expr:
+    """The platform a name or abbreviation stands for (`IG`, `Tokped`, `FB`), else null."""
+    return (
+        text.str.to_lowercase()
+        .str.strip_chars()
+        .replace_strict(_PLATFORM_NAMES, default=None, return_dtype=pl.String)
+    )
+
+
 def _platform(raw: pl.DataFrame, found: dict[str, list[str]], path: Path) -> pl.Series:
     """Platform per row: its column, a column of platform names only, the URL, the file name.
 
     URLs are read only for rows the columns leave open (a regex over every URL of a
     national scrape is costly and usually not needed)."""
-
-    def named(expr: pl.Expr) -> pl.Expr:
-        return (
-            expr.str.to_lowercase()
-            .str.strip_chars()
-            .replace_strict(_PLATFORM_NAMES, default=None, return_dtype=pl.String)
-        )
-
-    candidates = [named(pl.col(c)) for c in found.get("platform", [])]
+    candidates = [platform_name(pl.col(c)) for c in found.get("platform", [])]
     for column in (c for c, t in raw.schema.items() if t == pl.String):
         sample = raw[column].head(10_000).drop_nulls().str.to_lowercase().unique()
         values = set(sample.head(5).to_list())
         if values and values <= set(_PLATFORM_NAMES) and column not in found.get("platform", []):
-            candidates.append(named(pl.col(column)))
+            candidates.append(platform_name(pl.col(column)))
     platform = (
         raw.select(pl.coalesce(*candidates).alias("_p"))["_p"]
         if candidates
@@ -335,7 +336,7 @@ def _platform(raw: pl.DataFrame, found: dict[str, list[str]], path: Path) -> pl.
             break
         open_rows = platform.is_null()
         domain = raw.filter(open_rows).select(
-            named(pl.col(column).str.to_lowercase().str.extract(_DOMAINS, 1))
+            platform_name(pl.col(column).str.to_lowercase().str.extract(_DOMAINS, 1))
         )
         platform = platform.scatter(open_rows.arg_true(), domain.to_series())
     stem = path.stem.lower().replace("_", " ")
@@ -446,14 +447,13 @@ def clean_listings(
     sellers = found.get("seller", [])
     handle = raw.with_columns(_first(sellers).alias("_h"))["_h"] if sellers else None
     seller_id = pseudonymise(platform, handle, key) if handle is not None else None
-    private = _personal(raw, found, platform, handle, seller_id, path, first_row)
     personal = {c: pl.lit(None, pl.String) for c in sellers}
     if seller_id is not None and sellers:
         personal[sellers[0]] = pl.lit(seller_id)
     for c in found.get("url", []) + found.get("profile_url", []):
         personal[c] = pl.when(pl.col(c).is_not_null()).then(pl.lit("[redacted]"))
-    raw = raw.with_columns(**personal) if personal else raw
-    rows = RawRows.of(raw, path, first_row)
+    rows = RawRows.of(raw.with_columns(**personal) if personal else raw, path, first_row)
+    private = _personal(raw, found, rows.rows.select(FILE, ROW), platform, handle, seller_id)
 
     parsed = _parse(rows.kept, platform.gather(rows.kept[ROW] - first_row), found, path, where)
     clean, reasons = validate(ListingSchema, parsed, RULE_MESSAGES)
@@ -473,23 +473,21 @@ def clean_listings(
 def _personal(
     raw: pl.DataFrame,
     found: dict[str, list[str]],
+    numbered: pl.DataFrame,
     platform: pl.Series,
     handle: pl.Series | None,
     seller_id: pl.Series | None,
-    path: Path,
-    first_row: int = 1,
 ) -> pl.DataFrame | None:
-    """Per raw row with a seller: its pseudonym, platform, handle, profile URL and listing
-    URL, for the private seller map (`privacy.save_seller_map`)."""
+    """Per raw row with a seller (`numbered`: its file and row, from `RawRows`): its
+    pseudonym, platform, handle, profile URL and listing URL, for the private seller map
+    (`privacy.save_seller_map`)."""
     if handle is None or seller_id is None:
         return None
+    urls = raw.with_columns(  # (not `select`: with no URL column, two nulls would be one row)
+        profile_url=_first(found.get("profile_url", [])), url=_first(found.get("url", []))
+    ).select("profile_url", "url")
     return (
-        raw.select(
-            pl.lit(path.name).alias(FILE),
-            pl.int_range(first_row, first_row + pl.len(), dtype=pl.UInt32).alias(ROW),
-            _first(found.get("profile_url", [])).alias("profile_url"),
-            _first(found.get("url", [])).alias("url"),
-        )
+        pl.concat([numbered, urls], how="horizontal")
         .with_columns(seller_id=seller_id, platform=platform, handle=handle)
         .filter(pl.col("seller_id").is_not_null())
     )

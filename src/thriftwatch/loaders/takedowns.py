@@ -17,7 +17,7 @@ import polars as pl
 from thriftwatch.config import Paths
 from thriftwatch.errors import DataError
 from thriftwatch.loaders.base import FILE, REASON, ROW, Loaded, RawRows, first_problem, validate
-from thriftwatch.loaders.listings import _PLATFORM_NAMES, PLATFORMS, parse_datetime
+from thriftwatch.loaders.listings import PLATFORMS, parse_datetime, platform_name
 from thriftwatch.parse import read_table
 from thriftwatch.privacy import pseudonym_key, pseudonymise
 
@@ -64,24 +64,18 @@ def load_takedowns(path: str | Path, where: Paths | None = None) -> Loaded:
             f"({', '.join(raw.columns[:10])})",
         )
     key = pseudonym_key(where)
-    platform = raw.select(
-        pl.col(found["platform"])
-        .str.to_lowercase()
-        .str.strip_chars()
-        .replace_strict(_PLATFORM_NAMES, default=None, return_dtype=pl.String)
-    ).to_series()
+    platform = raw.select(platform_name(pl.col(found["platform"]))).to_series()
     handle = raw[found["handle"]]
     seller_id = pseudonymise(platform.fill_null("other"), handle, key)
     raw = raw.with_columns(pl.Series(found["handle"], seller_id))  # the handle goes here
     rows = RawRows.of(raw, path)
     kept = rows.kept.with_columns(_platform=platform.gather(rows.kept[ROW] - 1))
 
-    def when(field: str) -> pl.Expr:
-        text = pl.col(found[field]) if field in found else pl.lit(None, pl.String)
-        return parse_datetime(text).dt.date()
-
     def text(field: str) -> pl.Expr:
         return pl.col(found[field]) if field in found else pl.lit(None, pl.String)
+
+    def when(field: str) -> pl.Expr:
+        return parse_datetime(text(field)).dt.date()
 
     reason = first_problem(
         (pl.col("_platform").is_null(), pl.format("unknown platform: '{}'", text("platform"))),

@@ -94,8 +94,9 @@ def run(where: Paths) -> StepResult:
     # Load inputs
     files = required_files(where.source_dir("listings"))
     limit = stream_mb() * 1e6
+    where.processed.mkdir(parents=True, exist_ok=True)
     with (
-        tempfile.TemporaryDirectory(prefix=".listings-", dir=_made(where.processed)) as parts,
+        tempfile.TemporaryDirectory(prefix=".listings-", dir=where.processed) as parts,
         tempfile.TemporaryDirectory(prefix=".personal-", dir=private_dir(where)) as private,
     ):
         results: list[Loaded | Streamed] = [
@@ -143,8 +144,3 @@ def run(where: Paths) -> StepResult:
             "streamed": [x.path.name for x in results if isinstance(x, Streamed) and x.path],
         },
     )
-
-
-def _made(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
