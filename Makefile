@@ -5,15 +5,6 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# Reference data (boundaries, region codes, population) is never committed: use the shared
-# copy beside the project when it exists, unless the caller already chose a folder.
-SHARED_GEO := $(abspath ../shared/data/geo)
-ifeq ($(origin THRIFTWATCH_REFDATA), undefined)
-ifneq ($(wildcard $(SHARED_GEO)/*.csv),)
-export THRIFTWATCH_REFDATA := $(SHARED_GEO)
-endif
-endif
-
 .DEFAULT_GOAL := help
 .PHONY: help install run report test lint lab lock clean bench
 

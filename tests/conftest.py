@@ -10,15 +10,40 @@ from pathlib import Path
 import pytest
 
 from thriftwatch import pipeline
-from thriftwatch.config import PROJ_ROOT, Paths
+from thriftwatch.config import PROJ_ROOT, REFERENCE_FILES, Paths
 from thriftwatch.snapshots import newest_snapshot
 
 RAW = PROJ_ROOT / "data" / "raw"
-#: Real third-party marketplace scrapes, read in place, never committed.
-LISTINGS_SAMPLES = PROJ_ROOT.parent / "shared" / "data" / "listings-samples"
-#: Copying data/raw for a test takes the shipped data only: not the reference files, nor the
-#: synthetic sample (or its half-made leftovers) a `make run` in this checkout generated.
+#: Real third-party marketplace scrapes (licence unknown): read in place from the shared folder
+#: beside the checkout (or THRIFTWATCH_LISTINGS_SAMPLES), never committed.
+LISTINGS_SAMPLES = Path(
+    os.environ.get("THRIFTWATCH_LISTINGS_SAMPLES")
+    or PROJ_ROOT.parent / "shared" / "data" / "listings-samples"
+)
+#: Copying data/raw for a test takes the shipped data only: not the reference snapshot (the
+#: paths keep reading the shipped one), nor the synthetic sample (or its half-made leftovers)
+#: a `make run` in this checkout generated.
 SHIPPED_ONLY = shutil.ignore_patterns("reference", "synthetic_*", ".partial-*")
+
+
+def listings_samples(pattern: str = "*") -> list[Path]:
+    """The real marketplace samples matching `pattern` (CSV and XLSX). They are third-party
+    files outside the repository: where they are absent a test needing them skips, saying
+    why, except in CI (`CI` set), where the shared folder is always beside the clone and a
+    missing sample is a failure."""
+    found = sorted(
+        p for p in LISTINGS_SAMPLES.glob(pattern) if p.suffix in (".csv", ".xlsx") and p.is_file()
+    )
+    if not found:
+        message = (
+            f"the real listings samples are not in {LISTINGS_SAMPLES} (third-party scrapes, "
+            "never committed: put the shared folder beside the checkout or set "
+            "THRIFTWATCH_LISTINGS_SAMPLES)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -42,15 +67,13 @@ def isolated_paths(base: Path, raw: Path = RAW) -> Paths:
 
 @pytest.fixture(scope="session")
 def refdata() -> Paths:
-    """Paths whose reference folder holds the real reference files (THRIFTWATCH_REFDATA).
-
-    Missing reference data fails the test in CI and skips it elsewhere, saying why."""
+    """Paths whose reference folder holds the real reference files: the snapshot the
+    repository ships, or the folder THRIFTWATCH_REFDATA names. Never skipped: the reference
+    data is part of the checkout, so a missing file is a failure."""
     where = Paths.from_env()
-    if not (where.refdata / "idn_kode_wilayah_prov_kabkota_2025.csv").is_file():
-        message = f"reference data not found in {where.refdata}: set THRIFTWATCH_REFDATA"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    missing = [f for f in REFERENCE_FILES if not (where.refdata / f).is_file()]
+    if missing:
+        pytest.fail(f"reference data missing from {where.refdata}: {', '.join(missing)}")
     return where
 
 

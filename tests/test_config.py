@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from thriftwatch.config import PROJ_ROOT, Paths, ReferenceDataMissingError
+from thriftwatch.config import PROJ_ROOT, REFERENCE_FILES, Paths, ReferenceDataMissingError
 
 
 def test_defaults_live_in_the_checkout():
@@ -12,8 +14,39 @@ def test_defaults_live_in_the_checkout():
     assert where.raw == PROJ_ROOT / "data" / "raw"
     assert where.processed == PROJ_ROOT / "data" / "processed"
     assert where.reports == PROJ_ROOT / "reports"
-    assert where.refdata == PROJ_ROOT / "data" / "raw" / "reference"
+    assert where.refdata.parent == PROJ_ROOT / "data" / "raw" / "reference"
     assert where.manifest == where.processed / "manifest.json"
+
+
+def test_the_shipped_reference_snapshot_is_read_by_default_and_complete(tmp_path):
+    """The repository carries the reference data: a clone anywhere runs without a shared folder.
+    A newer dated snapshot supersedes it; a raw folder elsewhere falls back to the shipped one."""
+    shipped = Paths.from_env({}).refdata
+    assert dt.date.fromisoformat(shipped.name)
+    for name in REFERENCE_FILES:
+        assert (shipped / name).is_file(), name
+        assert (shipped / f"{name}.meta.yml").is_file(), name
+    assert "MIT License" in (shipped / "LICENSE").read_text()
+    assert "Cahya DSN" in (shipped / "LICENSE").read_text()
+    assert (shipped / "SOURCES.md").is_file()
+    elsewhere = Paths.from_env({"THRIFTWATCH_RAW_DIR": str(tmp_path / "raw")})
+    assert elsewhere.refdata == shipped
+    (tmp_path / "raw" / "reference" / "2030-01-01").mkdir(parents=True)
+    newer = Paths.from_env({"THRIFTWATCH_RAW_DIR": str(tmp_path / "raw")})
+    assert newer.refdata == tmp_path / "raw" / "reference" / "2030-01-01"
+
+
+def test_shipped_reference_files_match_their_sidecars_and_the_fetch_checksums():
+    import yaml
+
+    from thriftwatch.reference import checksums
+    from thriftwatch.snapshots import sha256
+
+    shipped = Paths.from_env({}).refdata
+    expected = dict(checksums().select("file", "sha256").iter_rows())
+    for name in REFERENCE_FILES:
+        meta = yaml.safe_load((shipped / f"{name}.meta.yml").read_text())
+        assert sha256(shipped / name) == meta["sha256"] == expected[name], name
 
 
 def test_environment_overrides_every_folder(tmp_path):

@@ -63,3 +63,18 @@ def test_the_command_fills_the_reference_folder_from_a_local_copy(mirror, tmp_pa
     assert result.exit_code == 0, result.output
     assert "checksums" in result.output and "verified" in result.output
     assert sorted(p.name for p in target.iterdir()) == sorted(checksums()["file"])
+
+
+def test_without_a_folder_named_the_command_adds_a_dated_snapshot(mirror, tmp_path):
+    """The shipped snapshot is raw data: fetching writes a new dated folder beside it, which
+    the next run reads, and never writes into an existing one."""
+    import datetime as dt
+
+    folder, _ = mirror
+    env = {"THRIFTWATCH_RAW_DIR": str(tmp_path / "raw"), "THRIFTWATCH_REFDATA": ""}
+    result = CliRunner().invoke(app, ["fetch", "reference", "--from", str(folder)], env=env)
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "raw" / "reference" / dt.date.today().isoformat()
+    assert sorted(p.name for p in target.iterdir()) == sorted(checksums()["file"])
+    again = CliRunner().invoke(app, ["fetch", "reference", "--from", str(folder)], env=env)
+    assert again.exit_code != 0 and "never overwritten" in again.output

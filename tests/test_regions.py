@@ -229,12 +229,10 @@ def test_at_least_97_percent_of_realistic_variants_resolve_right(refdata):
 
 def test_real_marketplace_locations_all_resolve(refdata):
     """Seller locations of the real Tokopedia and Shopee scrapes, where the sample exists."""
-    from conftest import LISTINGS_SAMPLES
+    from conftest import listings_samples
 
-    if not LISTINGS_SAMPLES.is_dir():
-        pytest.skip(f"{LISTINGS_SAMPLES} not present")
     values: list[str] = []
-    for path in sorted(LISTINGS_SAMPLES.glob("*.csv")):
+    for path in listings_samples("*.csv"):
         frame = pl.read_csv(path, infer_schema=False, truncate_ragged_lines=True)
         for column in ("shop_location", "shop_city", "Lokasi", "location"):
             if column in frame.columns:

@@ -251,8 +251,10 @@ def fetch_reference_command(
         ),
     ] = None,
 ) -> None:
-    """Fetch the reference files (boundaries, codes, population) into THRIFTWATCH_REFDATA,
-    each checked against its recorded SHA-256."""
+    """Fetch the reference files (boundaries, codes, population), each checked against its
+    recorded SHA-256, into THRIFTWATCH_REFDATA when set, else into a new dated snapshot
+    data/raw/reference/<today>/ (the shipped snapshot is never overwritten)."""
+    import datetime as dt
     import os
 
     from thriftwatch.reference import FetchReferenceError, fetch_reference
@@ -260,7 +262,13 @@ def fetch_reference_command(
     source = source or os.environ.get("THRIFTWATCH_REFDATA_MIRROR")
     if not source:
         raise _fail(ValueError("name a mirror with --from or THRIFTWATCH_REFDATA_MIRROR"))
-    target = paths().refdata
+    where = paths()
+    if os.environ.get("THRIFTWATCH_REFDATA"):
+        target = where.refdata
+    else:
+        target = where.raw / "reference" / dt.date.today().isoformat()
+        if target.is_dir() and any(target.iterdir()):
+            raise _fail(FileExistsError(f"{target} exists; snapshots are never overwritten"))
     try:
         written = fetch_reference(source, target)
     except FetchReferenceError as exc:

@@ -6,8 +6,8 @@ No other module builds a data path by hand. Paths come from the environment at c
 - `THRIFTWATCH_DATA_DIR`: the folder holding `raw/` and `processed/` (default `<root>/data`);
 - `THRIFTWATCH_RAW_DIR`, `THRIFTWATCH_PROCESSED_DIR`: finer overrides of those two;
 - `THRIFTWATCH_REPORTS_DIR`: where the HTML briefs go (default `<root>/reports`);
-- `THRIFTWATCH_REFDATA`: reference data (boundaries, region codes, population), never committed
-  (default `<raw>/reference`, git-ignored);
+- `THRIFTWATCH_REFDATA`: reference data (boundaries, region codes, population); by default the
+  newest dated snapshot `<raw>/reference/<YYYY-MM-DD>/`, which the repository ships;
 - `THRIFTWATCH_PRIVATE_DIR`: the pseudonymisation key and the seller map, never committed
   (default `<root>/private`, git-ignored, owner-only).
 
@@ -30,7 +30,7 @@ NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 PACKAGE_DATA_DIR = PACKAGE_DIR / "data"
 
-#: Reference files this project reads, named as in the shared reference folder.
+#: Reference files this project reads (the shipped snapshot in data/raw/reference/<date>/).
 REFERENCE_FILES = (
     "idn_kode_wilayah_prov_kabkota_2025.csv",
     "idn_penduduk_luas_prov_kabkota_2024.csv",
@@ -45,7 +45,30 @@ SOURCES = ("customs", "seizures", "listings", "takedowns")
 
 
 class ReferenceDataMissingError(FileNotFoundError):
-    """Reference data is needed but the folder named by THRIFTWATCH_REFDATA lacks it."""
+    """Reference data is needed but its folder lacks it."""
+
+
+def newest_dated_folder(folder: Path) -> Path | None:
+    """The `YYYY-MM-DD` subfolder of `folder` with the latest date, or None."""
+    import datetime as dt
+
+    def date(child: Path) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(child.name) if child.is_dir() else None
+        except ValueError:
+            return None
+
+    dated = [(d, child) for child in folder.glob("*") if (d := date(child))]
+    return max(dated)[1] if dated else None
+
+
+def _reference_folder(raw: Path) -> Path:
+    """The newest reference snapshot `raw/reference/<date>/`; for a raw folder without one,
+    the snapshot the repository ships (so a raw folder elsewhere needs no copy of it)."""
+    for folder in (raw / "reference", PROJ_ROOT / "data" / "raw" / "reference"):
+        if found := newest_dated_folder(folder):
+            return found
+    return raw / "reference"
 
 
 @dataclass(frozen=True)
@@ -76,7 +99,7 @@ class Paths:
             raw=raw,
             processed=get("THRIFTWATCH_PROCESSED_DIR", data / "processed"),
             reports=get("THRIFTWATCH_REPORTS_DIR", PROJ_ROOT / "reports"),
-            refdata=get("THRIFTWATCH_REFDATA", raw / "reference"),
+            refdata=get("THRIFTWATCH_REFDATA", _reference_folder(raw)),
             private=get("THRIFTWATCH_PRIVATE_DIR", PROJ_ROOT / "private"),
         )
 
@@ -118,11 +141,9 @@ class Paths:
         if not path.is_file():
             raise ReferenceDataMissingError(
                 f"reference file {name} not found in {self.refdata}.\n"
-                "Reference data (boundaries, region codes, population) is not committed. "
-                "Point THRIFTWATCH_REFDATA at a folder holding these files:\n  "
-                + "\n  ".join(REFERENCE_FILES)
-                + "\n(in a checkout beside the shared folder, `make run` and `make test` "
-                "use ../shared/data/geo automatically)."
+                "The repository ships the reference data (boundaries, region codes, population) "
+                "in data/raw/reference/<date>/; THRIFTWATCH_REFDATA, when set, must name a "
+                "folder holding these files:\n  " + "\n  ".join(REFERENCE_FILES)
             )
         return path
 
