@@ -47,5 +47,5 @@ def test_the_readme_examples_run_as_written(built, tmp_path, monkeypatch):
     monkeypatch.setenv("THRIFTWATCH_PRIVATE_DIR", str(where.private))
     namespace: dict[str, object] = {}
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+        exec(compile(block, "README.md", "exec"), namespace)
     assert namespace["gap"].height > 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 import polars as pl
-import pytest
 
 from thriftwatch.config import PACKAGE_DATA_DIR
 from thriftwatch.reference import region_codes
