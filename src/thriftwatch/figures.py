@@ -6,14 +6,15 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
-from urllib.parse import urlparse
+from collections.abc import Callable, Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 from plotly.io.base_renderers import MimetypeRenderer
 from plotly.offline import get_plotlyjs
+
+from thriftwatch.provenance import attribution
 
 MIRROR = "#b2182b"  # partner-reported exports
 REPORTED = "#2166ac"  # Indonesia-reported imports
@@ -118,20 +119,10 @@ def times(ratio: float | None) -> str:
 # Sources
 
 
-def _site(url: str) -> str:
-    host = urlparse(url).netloc or url
-    return host.removeprefix("www.").removeprefix("m.").removeprefix("amp.")
-
-
-def source_note(sources: Iterable[str | None], *, prefix: str = "Source") -> str:
-    """`Source: ...` from the `source` values of the rows a figure shows: named extracts as
-    they are (`BPS export-import portal (file.csv)`), web pages by site, sorted and unique."""
-    given = {s for s in sources if s}
-    sites = sorted({_site(s) for s in given if "://" in s})
-    named = sorted(s for s in given if "://" not in s)
-    if sites:
-        named.append(f"news reports quoting official statistics ({', '.join(sites)})")
-    return f"{prefix}: {'; '.join(named) or 'not stated'}."
+def source_note(rows: pl.DataFrame, *prefixes: str, label: str = "Source") -> str:
+    """`Source: ...` computed from the rows a figure or table shows (`provenance.attribution`:
+    producer, official extract or news quote, and outlet), under each column prefix given."""
+    return f"{label}: {attribution(rows, *prefixes)}."
 
 
 def _with_source(fig: go.Figure, note: str) -> go.Figure:
@@ -206,8 +197,7 @@ def mirror_vs_reported_by_year(gap: pl.DataFrame, partner_iso3: str) -> go.Figur
     )
     return _with_source(
         fig,
-        source_note(rows["mirror_source"].to_list() + rows["reported_source"].to_list())
-        + " Mirror: ITC Trade Map weights quoted by the Indonesian Textile Association (API).",
+        source_note(rows, "mirror_", "reported_"),
     )
 
 
@@ -247,7 +237,7 @@ def mirror_vs_reported_by_partner(gap: pl.DataFrame, year: int) -> go.Figure:
     )
     return _with_source(
         fig,
-        source_note(rows["mirror_source"].to_list() + rows["reported_source"].to_list())
+        source_note(rows, "mirror_", "reported_")
         + " 'no figure': that side was not found in any source, which is not a zero.",
     )
 
@@ -301,7 +291,7 @@ def recorded_imports_by_year(figures: pl.DataFrame) -> go.Figure:
     )
     return _with_source(
         fig,
-        source_note(rows["source"].to_list())
+        source_note(rows)
         + " Whiskers: range of the figures different sources quote for that year.",
     )
 

@@ -70,7 +70,10 @@ def annual_totals(customs: pl.DataFrame) -> pl.DataFrame:
             pl.col("weight_estimated").any(),
             pl.col("value_estimated").any(),
             pl.col("source_kind").first(),
+            pl.col("producer").first(),
             pl.col("source").first(),
+            pl.col("source_url").first(),
+            pl.col("source_detail").first(),
             pl.col("source_date").max(),
             pl.col("source_row").min(),
             pl.len().alias("n_parts"),
@@ -163,7 +166,10 @@ def mirror_gap(customs: pl.DataFrame, *, cif_fob_factor: float = CIF_FOB_FACTOR)
     - `role`: Malaysia and Singapore are transit hubs, shown apart from origin suppliers.
     """
     figures = preferred_figures(customs)
-    side_cols = ["net_weight_kg", "value_usd", "valuation", "source", "source_kind", "n_sources"]
+    side_cols = [
+        *("net_weight_kg", "value_usd", "valuation", "source", "source_kind", "producer"),
+        *("source_url", "source_detail", "n_sources"),
+    ]
 
     def side(flow: str, reporter: str, partner: str, prefix: str) -> pl.DataFrame:
         return figures.filter((pl.col("flow") == flow) & (pl.col(reporter) == INDONESIA)).select(
@@ -259,3 +265,15 @@ def latest_comparable_year(gap: pl.DataFrame, partner_iso3: str) -> int | None:
         (pl.col("partner_iso3") == partner_iso3) & (pl.col("coverage_kg") == "both")
     )["year"]
     return None if years.is_empty() else int(years.max())  # type: ignore[arg-type]
+
+
+def headline_partner(gap: pl.DataFrame, preferred: str) -> str | None:
+    """`preferred` when it has a year with both sides' weights, else the country partner
+    with the most mirror weight in the latest such year; None when no partner has one."""
+    if latest_comparable_year(gap, preferred) is not None:
+        return preferred
+    both = gap.filter((pl.col("coverage_kg") == "both") & (pl.col("partner_kind") == "country"))
+    if both.is_empty():
+        return None
+    latest = both.filter(pl.col("year") == pl.col("year").max())
+    return str(latest.sort("mirror_kg", descending=True)["partner_iso3"][0])

@@ -57,7 +57,11 @@ class CustomsSchema(dy.Schema):
     value_estimated = dy.Bool()
     value_qualifier = dy.String(nullable=True)
     source_kind = dy.Enum(SOURCE_KINDS)
+    #: who compiled the figure (BPS, UN Comtrade, ITC Trade Map, DOSM); "not stated" if unknown
+    producer = dy.String()
     source = dy.String()
+    #: the page a quoted figure comes from (news quotes), else null
+    source_url = dy.String(nullable=True)
     source_date = dy.String(nullable=True)
     source_detail = dy.String(nullable=True)
     note = dy.String(nullable=True)
@@ -289,6 +293,7 @@ def _parse_bps(raw: pl.DataFrame, path: Path) -> tuple[dict[str, pl.Expr], Check
         "value_usd": value,
         "valuation": pl.when(value.is_not_null()).then(pl.lit(value_role.upper())),
         "source_kind": pl.lit("bps_portal"),
+        "producer": pl.lit("BPS"),
         "source": pl.lit(f"BPS export-import portal ({path.name})"),
     }
     checks: Checks = [
@@ -354,6 +359,7 @@ def _parse_comtrade(raw: pl.DataFrame, path: Path) -> tuple[dict[str, pl.Expr], 
         ),
         "weight_estimated": flag.fill_null(False),
         "source_kind": pl.lit("un_comtrade"),
+        "producer": pl.lit("UN Comtrade"),
         "source": pl.lit(f"UN Comtrade ({path.name})"),
         "source_detail": _col(cols, "reporterDesc"),
     }
@@ -480,7 +486,15 @@ def _parse_compiled(raw: pl.DataFrame, path: Path) -> tuple[dict[str, pl.Expr], 
         "value_estimated": approx & (value.is_not_null() | local.is_not_null()),
         "value_qualifier": _col(cols, "value_qualifier"),
         "source_kind": pl.lit("news_quote"),
+        "producer": _producer(
+            _col(cols, "underlying_database"),
+            _col(cols, "quoted_origin"),
+            _col(cols, "reporter", "reporter_exporter"),
+        ),
         "source": pl.col("source"),
+        "source_url": pl.when(pl.col("source").str.contains(r"^https?://"))
+        .then(pl.col("source"))
+        .otherwise(None),
         "source_date": _col(cols, "source_date"),
         "source_detail": pl.concat_str(
             [_col(cols, c) for c in ("underlying_database", "quoted_origin", "quoted_by")],
@@ -535,6 +549,29 @@ def _countries_of(raw: pl.DataFrame, fmt: str) -> pl.DataFrame:
     return raw.with_columns(_reporter_iso3=to_iso3(reporter), _partner_iso3=to_iso3(partner))
 
 
+#: Producers of trade statistics a quote may name, with the words that name them.
+PRODUCERS = {
+    "ITC Trade Map": r"(?i)trade ?map|\bITC\b",
+    "UN Comtrade": r"(?i)comtrade",
+    "DOSM": r"(?i)\bDOSM\b|statistics malaysia",
+    "BPS": r"(?i)\bBPS\b|badan pusat statistik",
+}
+#: The national statistics office behind a reporter's own figures, when a quote names none.
+NATIONAL_OFFICES = {"Indonesia": "BPS", "Malaysia": "DOSM"}
+
+
+def _producer(database: pl.Expr, origin: pl.Expr, reporter: pl.Expr) -> pl.Expr:
+    """Who compiled a quoted figure: the database the quote names, else the statistics
+    office its origin names, else the reporter's national office, else "not stated"."""
+    named = pl.coalesce(database, origin)
+    found = pl.lit(None, dtype=pl.String)
+    for name, pattern in reversed(PRODUCERS.items()):
+        found = pl.when(named.str.contains(pattern)).then(pl.lit(name)).otherwise(found)
+    return pl.coalesce(
+        found, reporter.replace_strict(NATIONAL_OFFICES, default=None), pl.lit("not stated")
+    )
+
+
 PARSERS = {"bps": _parse_bps, "comtrade": _parse_comtrade, "compiled": _parse_compiled}
 #: Defaults for clean columns a format does not give.
 DEFAULTS: dict[str, pl.Expr] = {
@@ -545,6 +582,7 @@ DEFAULTS: dict[str, pl.Expr] = {
     "value_estimated": pl.lit(False),
     "value_qualifier": _null(),
     "source_date": _null(),
+    "source_url": _null(),
     "source_detail": _null(),
     "note": _null(),
 }
