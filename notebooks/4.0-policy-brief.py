@@ -27,11 +27,13 @@ import json
 import polars as pl
 from IPython.display import Markdown, display
 
-from thriftwatch import catalog, figures, trade, trends
+from thriftwatch import catalog, figures, provenance, suppression, trade, trends
 from thriftwatch.editions import Edition
-from thriftwatch.event_study import FEW_TREATED
+from thriftwatch.event_study import COMEBACK_WEEKS, FEW_TREATED, GRACE_DAYS, MIN_MATCHES
 from thriftwatch.figures import change_text
 from thriftwatch.loaders.listings import keyword_examples
+from thriftwatch.policy import CRACKDOWN, SUPPRESS_BELOW
+from thriftwatch.suppression import count_text
 
 figures.use_notebook_renderer(plotlyjs)
 edition = Edition.of(region, since)
@@ -81,49 +83,107 @@ if synthetic:
     display(figures.warning(
         "The seller and listings figures in this brief come from a SYNTHETIC sample that "
         "thriftwatch generated because no real listings export was provided. They show the "
-        "method, not the market. Trade and enforcement figures are real (quoted from news "
-        "reports of official statistics)."
+        "method, not the market. Trade and enforcement figures are real ("
+        + ("quoted from news reports of official statistics"
+           if provenance.all_news_quotes(gap, "mirror_", "reported_")
+           else "official extracts and quotes of official statistics, as each source line says")
+        + ")."
     ))  # fmt: skip
 
-year = trade.latest_comparable_year(gap, "MYS")
-mys = trade.gap_cell(gap, "MYS", year)
+partner = trade.headline_partner(gap, "MYS")
+year = trade.latest_comparable_year(gap, partner) if partner else None
+mys = trade.gap_cell(gap, partner, year) if partner else {}
 both = gap.filter((pl.col("year") == year) & (pl.col("coverage_kg") == "both"))
 counted = events.filter(pl.col("counts_in_totals"))
-djbc = aggregates.filter(
-    pl.col("metric").str.starts_with("DJBC enforcement actions")
-    & pl.col("period_label").is_in(["2020", "2021", "2022"])
-).unique("period_label")
+djbc = (
+    aggregates.filter(
+        pl.col("metric").str.starts_with("DJBC enforcement actions")
+        & pl.col("value").is_not_null()
+        & (pl.col("period_start").dt.year() == pl.col("period_end").dt.year())
+    )
+    .unique("period_label")
+    .sort("period_start")
+)
+
+
+def span(dates: pl.Series) -> str:
+    """`2015-2024`, or `2022` when the rows cover one year; `no dates` when none."""
+    years = dates.drop_nulls().dt.year()
+    if years.is_empty():
+        return "no dates"
+    first, last = years.min(), years.max()
+    return str(first) if first == last else f"{first}-{last}"
+
+
+event_span = span(events["event_date"])
 crackdown_listings = effect("Intervention model of listings", "crackdown_level")
 crackdown_events = effect("Count model of events", "crackdown_level")
-rows = [
-    ("Worn clothing Malaysia reports exporting to Indonesia", figures.tonnes(mys["mirror_kg"]),
-     str(year), "ITC Trade Map via API, news quote"),
-    ("... of which BPS records as imported from Malaysia", figures.tonnes(mys["reported_kg"]),
-     str(year), "BPS, news quote"),
-    ("Shipped by partners but not in Indonesia's records",
-     figures.tonnes(both["unrecorded_kg"].sum()), f"{year}, {both.height} partners",
-     "mirror statistics"),
-    ("Enforcement events in the news record", f"{events.height}",
-     f"{events['event_date'].min().year}-{events['event_date'].max().year}",
-     "news and agency reports"),
-    ("Bales seized or destroyed in those events (counted once)",
-     f"{counted.filter(pl.col('quantity_unit') == 'bale')['quantity_value'].sum():,.0f}",
-     f"{events['event_date'].min().year}-{events['event_date'].max().year}",
-     "news and agency reports"),
-    ("Customs (DJBC) enforcement actions", f"{djbc['value'].sum():,.0f}", "2020-2022",
-     "DJBC, news quote"),
-    ("Greater Bandung's share of sellers" + synthetic_label,
-     f"{m[('kabkota', 'sellers', 'greater_bandung_share')]:.1%} (people: "
-     f"{m[('kabkota', 'sellers', 'greater_bandung_population_share')]:.1%})",
-     "all listings", "listings"),
-]  # fmt: skip
+rows = []
+if mys:
+    rows += [
+        (
+            f"Worn clothing {mys['partner_name']} reports exporting to Indonesia",
+            figures.tonnes(mys["mirror_kg"]),
+            str(year),
+            provenance.attribution(mys, "mirror_"),
+        ),
+        (
+            f"... of which BPS records as imported from {mys['partner_name']}",
+            figures.tonnes(mys["reported_kg"]),
+            str(year),
+            provenance.attribution(mys, "reported_"),
+        ),
+        (
+            "Shipped by partners but not in Indonesia's records",
+            figures.tonnes(both["unrecorded_kg"].sum()),
+            f"{year}, {both.height} partners",
+            "mirror statistics: " + provenance.attribution(both, "mirror_", "reported_"),
+        ),
+    ]
+else:
+    rows.append(("Mirror gap", "not measurable", "", "no partner has both sides for one year"))
+event_sources = provenance.attribution(
+    events.select(pl.col("sources").explode().alias("source")).drop_nulls(), most=3
+)
+rows += [
+    ("Enforcement events in the record", f"{events.height}", event_span, event_sources),
+    (
+        "Bales seized or destroyed in those events (counted once)",
+        f"{counted.filter(pl.col('quantity_unit') == 'bale')['quantity_value'].sum():,.0f}",
+        event_span,
+        event_sources,
+    ),
+]
+if djbc.height:
+    rows.append(
+        (
+            "Customs (DJBC) enforcement actions",
+            f"{djbc['value'].sum():,.0f}",
+            span(djbc["period_start"]) + f" ({djbc.height} years)"
+            if djbc.height > 1
+            else span(djbc["period_start"]),
+            "DJBC, " + provenance.attribution(djbc),
+        )
+    )
+bandung_count = round(
+    m[("kabkota", "sellers", "greater_bandung_share")] * m[("kabkota", "sellers", "total")]
+)
+rows.append((
+    "Greater Bandung's share of sellers" + synthetic_label,
+    count_text(bandung_count) if suppression.small(bandung_count) else
+    f"{m[('kabkota', 'sellers', 'greater_bandung_share')]:.1%} (people: "
+    f"{m[('kabkota', 'sellers', 'greater_bandung_population_share')]:.1%})",
+    span(listings["posted_at"]),
+    "listings: " + ("SYNTHETIC sample" if synthetic
+                    else ", ".join(listings["source_file"].unique().sort())),
+))  # fmt: skip
 if crackdown_events:
     ratio = (
         f"x{crackdown_events['effect']:.1f} "
         f"({crackdown_events['effect_low']:.1f}-{crackdown_events['effect_high']:.1f})"
     )
-    rows.append(("Enforcement events per month after the March 2023 crackdown", ratio,
-                 "2015-2024", "count model"))  # fmt: skip
+    rows.append((f"Enforcement events per month after the {CRACKDOWN:%B %Y} crackdown", ratio,
+                 event_span, "count model"))  # fmt: skip
 if crackdown_listings:
     rows.append(("Listings after the crackdown" + synthetic_label,
                  f"{crackdown_listings['effect']:+.0f} % ({crackdown_listings['effect_low']:+.0f}"
@@ -141,7 +201,8 @@ figures.table(
 # ## Trade: shipped, not recorded
 
 # %%
-figures.mirror_vs_reported_by_year(gap, "MYS")
+if partner:
+    display(figures.mirror_vs_reported_by_year(gap, partner))
 
 # %% [markdown]
 # ## Enforcement
@@ -153,7 +214,7 @@ if status.filter(pl.col("model") == model)["fitted"].item():
         fitted.filter(pl.col("model") == model), None,
         title="Reported enforcement events per month, with the count model",
         unit="events per month",
-        source="Source: enforcement events compiled from news and agency sites (not a census).",
+        source=f"Source: enforcement events in the record ({event_sources}; not a census).",
     ))  # fmt: skip
 
 # %% [markdown]
@@ -218,21 +279,20 @@ if returns.height:
     came_back = returns.filter(pl.col("status") == "came back under a new handle")
     reported = effects.filter(pl.col("event").str.starts_with("reported_"))
     lines.append(
-        f"**{returns.height} reported accounts**{synthetic_label}: "
-        f"{counts.get('still active', 0)} kept posting under their handle, "
-        f"{counts.get('came back under a new handle', 0)} "
-        f"({counts.get('came back under a new handle', 0) / returns.height:.0%}) came back under "
+        f"**{count_text(returns.height, 'reported accounts')}**{synthetic_label}: "
+        f"{count_text(counts.get('still active', 0))} kept posting under their handle, "
+        f"{count_text(counts.get('came back under a new handle', 0))} came back under "
         "a new handle (a new account in the same kab/kota reposting their titles at their "
         f"prices, a median {came_back['days_to_return'].median() or 0:.0f} days after the "
-        f"report), and {counts.get('gone', 0)} were not seen again."
+        f"report), and {count_text(counts.get('gone', 0))} were not seen again."
     )
     for (event,), rows in own.group_by("event", maintain_order=True):
         alone, joined = (rows.filter(pl.col("measure") == m).row(0, named=True)
                          for m in ("the accounts alone", "with their new handles"))  # fmt: skip
         platform_name = event.removeprefix("reported_")
         lines.append(
-            f"Against {alone['matched']} unreported {platform_name} accounts that were as "
-            "active before, the reported accounts' own listings changed by "
+            f"Against {count_text(alone['matched'])} unreported {platform_name} accounts that "
+            "were as active before, the reported accounts' own listings changed by "
             f"{change_text(alone)}; "
             "counting the listings of the new handles they came back under, by "
             f"{change_text(joined)}{synthetic_label}."
@@ -272,16 +332,20 @@ if push_path.height:  # none when the data have no comparison cells or do not sp
 if returns.height:
     display(figures.table(
         returns["status"].value_counts().sort("count", descending=True)
-        .with_columns(share=pl.col("count") / returns.height),
+        .with_columns(share=pl.col("count") / returns.height).pipe(suppression.suppress)
+        .drop("suppressed"),
         {"status": "What happened to the reported account", "count": "Accounts",
          "share": "Share"},
         caption="Reported accounts after the report" + synthetic_label,
-        note="Still active: posted under the same handle after a 14-day grace period. Came "
-        "back: a new account, first seen within 26 weeks in the same kab/kota, repeating at "
-        "least two of the old account's titles at the same price. Accounts are pseudonymous "
+        note=f"Still active: posted under the same handle after a {GRACE_DAYS}-day grace "
+        f"period. Came back: a new account, first seen within {COMEBACK_WEEKS} weeks in the "
+        f"same kab/kota, repeating at least {MIN_MATCHES} of the old account's titles at the "
+        f"same price. Counts under {SUPPRESS_BELOW} are shown as <{SUPPRESS_BELOW}. "
+        "Accounts are pseudonymous "
         "here; the list that names them is made only by `thriftwatch takedown` from the "
         "private seller map.",
-        formats={"share": lambda v: f"{v:.0%}"},
+        formats={"share": lambda v: "" if v is None else f"{v:.0%}",
+                 "count": suppression.count_cell},
         numeric=("count", "share"),
     ))  # fmt: skip
 
@@ -306,21 +370,39 @@ figures.table(
 
 # %% [markdown]
 # ## Sources and caveats
-#
-# - **Trade**: every trade figure is a news quote of BPS, ITC Trade Map, UN Comtrade or DOSM
-#   statistics, compiled by hand with its source page. The mirror weights were quoted by the
-#   Indonesian Textile Association (API), an interested party. Check against BPS and UN
-#   Comtrade before citing.
-# - **Enforcement**: events compiled from news and agency reports, 2015-2024; not a census
-#   (customs alone reports hundreds of actions a year). Figures conflict between outlets; the
-#   event table records which was used and why.
-# - **Listings**: seller identities are keyed pseudonyms; no handle, link or identifier is
-#   published, and regions with fewer than 5 sellers are suppressed.
-# - **Takedowns**: listings counted are what a scrape sees; a fall after a takedown can also
-#   mean sellers moved to channels no scrape covers (WhatsApp, closed groups). The list of
-#   reported accounts is pseudonymised on load like the listings.
-# - **Models**: effects come with 95 % intervals; an interval that includes no change means
-#   the data cannot tell the effect from noise.
+
+# %%
+used = gap.filter(pl.col("coverage_kg") != "none")
+trade_kinds = provenance.kinds(used, "mirror_", "reported_")
+trade_line = (
+    "every trade figure is a news quote of "
+    + provenance.join_names(provenance.producers(used, "mirror_", "reported_"), "or")
+    + " statistics, compiled by hand with its source page. Check against BPS and UN Comtrade "
+    "before citing."
+    if trade_kinds == {"news_quote"}
+    else "trade figures come from "
+    + provenance.attribution(used, "mirror_", "reported_", most=4)
+    + "; an official extract is preferred to a news quote of the same cell."
+)
+if used["mirror_source_detail"].str.contains(r"\bAPI\b|Pertekstilan").any():
+    trade_line += (" Some mirror weights were quoted by the Indonesian Textile Association "
+                   "(API), an interested party.")  # fmt: skip
+caveats = [
+    f"**Trade**: {trade_line}",
+    f"**Enforcement**: {events.height} events compiled from news and agency reports, "
+    f"{event_span}; not a census (customs alone reports hundreds of actions a year). Figures "
+    "conflict between outlets; the event table records which was used and why.",
+    "**Listings**: "
+    + ("a SYNTHETIC sample generated by thriftwatch, not real listings. " if synthetic else "")
+    + "seller identities are keyed pseudonyms; no handle, link or identifier is published, "
+    f"and counts of fewer than {SUPPRESS_BELOW} sellers or accounts are suppressed.",
+    "**Takedowns**: listings counted are what a scrape sees; a fall after a takedown can also "
+    "mean sellers moved to channels no scrape covers (WhatsApp, closed groups). The list of "
+    "reported accounts is pseudonymised on load like the listings.",
+    "**Models**: effects come with 95 % intervals; an interval that includes no change means "
+    "the data cannot tell the effect from noise.",
+]
+display(Markdown("\n".join(f"- {c}" for c in caveats)))
 
 # %%
 display(Markdown(

@@ -12,7 +12,7 @@ import shutil
 import polars as pl
 import pytest
 
-from thriftwatch import DataError, catalog, concentration, geo
+from thriftwatch import DataError, catalog, concentration, geo, suppression
 
 
 def regions(*rows):
@@ -68,7 +68,7 @@ def test_small_cells_are_suppressed_for_publication():
             "lq": [0.0, 0.5, 2.0, 2.5],
         }
     )
-    published = concentration.suppress(table)
+    published = suppression.suppress(table)
     assert published["count"].to_list() == [0, None, None, 5]
     assert published["lq"].to_list() == [0.0, None, None, 2.5]
     assert published["suppressed"].to_list() == [False, True, True, False]

@@ -14,8 +14,8 @@ included: a region where the data show no seller has a count of 0, not a gap.
 - `spatial_autocorrelation`: global Moran's I, local Moran (LISA) and Getis-Ord G* on the
   per-capita rates with k-nearest-neighbour weights (Indonesia is islands: contiguity would
   leave many regions without neighbours), permutation p-values with a fixed seed;
-- `suppress`: small cells (fewer than `SUPPRESS_BELOW` sellers) blanked in anything
-  published.
+- small cells (fewer than `policy.SUPPRESS_BELOW` sellers) are flagged `small`; what is
+  published blanks them through `suppression.suppress`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,12 @@ from collections.abc import Iterator
 import numpy as np
 import polars as pl
 
-SUPPRESS_BELOW = 5
+from thriftwatch.policy import SUPPRESS_BELOW
+
+#: Below this many placed sellers, shares and concentration indices describe a handful of
+#: accounts rather than a market: briefs say so instead of printing them as findings.
+MIN_SELLERS_FOR_MEASURES = 30
+
 #: Greater Bandung: Kota Bandung, Kabupaten Bandung, Kabupaten Bandung Barat, Kota Cimahi,
 #: Kabupaten Sumedang.
 GREATER_BANDUNG = ("3273", "3204", "3217", "3277", "3211")
@@ -269,14 +274,3 @@ def quarterly(
             .len("count")
         )
     return counted.rename({code: "code"}).sort("quarter", "code")
-
-
-def suppress(table: pl.DataFrame, *, threshold: int = SUPPRESS_BELOW) -> pl.DataFrame:
-    """The table as published: where 0 < count < threshold, the count and everything derived
-    from it are blanked and `suppressed` is true."""
-    hide = (pl.col("count") > 0) & (pl.col("count") < threshold)
-    derived = [c for c in ("count", "share", "per_100k", "lq") if c in table.columns]
-    return table.with_columns(
-        *[pl.when(hide).then(None).otherwise(pl.col(c)).alias(c) for c in derived],
-        suppressed=hide,
-    )

@@ -14,6 +14,7 @@ import polars as pl
 from plotly.io.base_renderers import MimetypeRenderer
 from plotly.offline import get_plotlyjs
 
+from thriftwatch.policy import POLICY_DATES, POLICY_LABELS
 from thriftwatch.provenance import attribution
 
 MIRROR = "#b2182b"  # partner-reported exports
@@ -501,8 +502,7 @@ def quarterly_line(
     return _with_source(fig, source)
 
 
-POLICY_MARKERS = {"2022-06-21": "ban in force", "2023-03-15": "crackdown",
-                  "2023-10-25": "platform push"}  # fmt: skip
+POLICY_MARKERS = {POLICY_DATES[k].isoformat(): POLICY_LABELS[k] for k in POLICY_DATES}
 
 
 def _markers(fig: go.Figure, markers: dict[str, str]) -> None:

@@ -53,16 +53,26 @@ def _rows(rows: pl.DataFrame | Mapping[str, object], prefixes: tuple[str, ...]) 
     return pl.concat(parts).filter(pl.col("source").is_not_null()).unique(maintain_order=True)
 
 
-def attribution(rows: pl.DataFrame | Mapping[str, object], *prefixes: str) -> str:
+def _outlets(sources: pl.Series, most: int | None) -> str:
+    names = sorted({outlet(s) for s in sources})
+    if most is not None and len(names) > most:
+        return f"{', '.join(names[:most])} and {len(names) - most} more"
+    return ", ".join(names)
+
+
+def attribution(
+    rows: pl.DataFrame | Mapping[str, object], *prefixes: str, most: int | None = None
+) -> str:
     """`ITC Trade Map, news quote (cnnindonesia.com, kumparan.com); BPS, official extract
     (bps_2023.csv)` for the rows behind a number; "no source" when none has one. Rows with no
-    kind or producer (enforcement reports) are named by their outlets alone."""
+    kind or producer (enforcement reports) are named by their outlets alone; `most` caps the
+    outlets named per producer ("and 12 more")."""
     table = _rows(rows, prefixes)
     if table.is_empty():
         return "no source"
     parts = []
     for (producer, kind), group in table.group_by("producer", "source_kind", maintain_order=True):
-        outlets = ", ".join(sorted({outlet(s) for s in group["source"]}))
+        outlets = _outlets(group["source"], most)
         if kind is None and producer is None:
             parts.append(f"published reports ({outlets})")
             continue

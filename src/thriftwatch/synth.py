@@ -40,13 +40,12 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from thriftwatch.config import Paths
+from thriftwatch.policy import CRACKDOWN, PLATFORM_PUSH
 from thriftwatch.reference import population, region_codes
 from thriftwatch.trends import LEBARAN
 
 START, END = dt.date(2021, 1, 1), dt.date(2025, 6, 30)
-CRACKDOWN = dt.date(2023, 3, 15)
 CRACKDOWN_DROP = 0.45
-PLATFORM_PUSH = dt.date(2023, 10, 25)
 #: Extra weight of known trade hubs, on top of population.
 HUB_WEIGHTS = {
     "3273": 7.0, "3204": 3.0, "3217": 2.5, "3277": 3.0, "3211": 1.5,  # greater Bandung

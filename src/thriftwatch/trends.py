@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from thriftwatch.policy import POLICY_DATES
+
 #: Units of seized goods summed into series columns.
 SERIES_UNITS = {"bale": "bales", "package": "packages", "sack": "sacks", "container": "containers"}
 #: The columns of `listings_clean` the listing series read (and the trends step loads).
@@ -65,12 +67,6 @@ def seizure_series(
 # ---------------------------------------------------------------------------------------------
 # Calendars and series
 
-#: The policy events every trend model looks at.
-POLICY_DATES = {
-    "ban": dt.date(2022, 6, 21),  # Permendag 40/2022 in force
-    "crackdown": dt.date(2023, 3, 15),  # the March 2023 enforcement campaign
-    "platforms": dt.date(2023, 10, 25),  # the October 2023 push on platforms
-}
 #: Eid al-Fitr (Lebaran); the month before it is Ramadan. The Islamic calendar moves about
 #: 11 days a year, so a fixed 12-month season cannot carry this peak: models use regressors.
 LEBARAN = {

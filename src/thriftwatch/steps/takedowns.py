@@ -18,9 +18,9 @@ from thriftwatch.event_study import (
     event_panel,
 )
 from thriftwatch.loaders.takedowns import load_takedowns
+from thriftwatch.policy import POLICY_DATES
 from thriftwatch.snapshots import current_files
 from thriftwatch.steps.base import StepResult, combine
-from thriftwatch.trends import POLICY_DATES
 
 #: The platform-wide event every run studies: the October 2023 push on social media.
 PLATFORM_PUSH = Event(
