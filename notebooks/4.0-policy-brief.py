@@ -99,9 +99,11 @@ djbc = (
     aggregates.filter(
         pl.col("metric").str.starts_with("DJBC enforcement actions")
         & pl.col("value").is_not_null()
-        & (pl.col("period_start").dt.year() == pl.col("period_end").dt.year())
+        # whole calendar years only: quarters, months and multi-year totals overlap them
+        & (pl.col("period_start").dt.strftime("%m-%d") == "01-01")
+        & (pl.col("period_end") == pl.col("period_start").dt.offset_by("1y").dt.offset_by("-1d"))
     )
-    .unique("period_label")
+    .unique("period_label", keep="first", maintain_order=True)
     .sort("period_start")
 )
 
@@ -159,7 +161,7 @@ if djbc.height:
         (
             "Customs (DJBC) enforcement actions",
             f"{djbc['value'].sum():,.0f}",
-            span(djbc["period_start"]) + f" ({djbc.height} years)"
+            span(djbc["period_start"]) + f" ({djbc.height} calendar years)"
             if djbc.height > 1
             else span(djbc["period_start"]),
             "DJBC, " + provenance.attribution(djbc),
