@@ -27,24 +27,22 @@ from IPython.display import Markdown, display
 
 from thriftwatch import catalog, figures, trends
 from thriftwatch.editions import Edition
+from thriftwatch.policy import POLICY_LABELS
+from thriftwatch.provenance import outlet
+from thriftwatch.reference import region_codes
 
 figures.use_notebook_renderer(plotlyjs)
 edition = Edition.of(region, since)
 events = edition.rows(catalog.load("seizures_clean", processed_dir), date="event_date")
 aggregates = catalog.load("enforcement_aggregates", processed_dir)
 count = trends.count_model(trends.seizure_month_series(events)) if events.height else None
-names = {
-    "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau",
-    "21": "Kepulauan Riau", "31": "DKI Jakarta", "32": "Jawa Barat", "33": "Jawa Tengah",
-    "34": "DI Yogyakarta", "35": "Jawa Timur", "51": "Bali", "52": "Nusa Tenggara Barat",
-    "53": "Nusa Tenggara Timur", "61": "Kalimantan Barat", "65": "Kalimantan Utara",
-    "71": "Sulawesi Utara", "73": "Sulawesi Selatan",
-}  # fmt: skip
-sites = sorted({s.split("/")[2].removeprefix("www.") for ss in events["sources"] for s in ss
-                if "://" in s})  # fmt: skip
+names = dict(
+    region_codes().filter(pl.col("level") == "provinsi").select("kode", "nama").iter_rows()
+)
+sites = sorted({outlet(s) for ss in events["sources"] for s in ss if "://" in s})
 source = (
     f"Source: enforcement events compiled from {len(sites)} news and agency sites, "
-    "2015-2024; not a census."
+    f"{trends.year_span(events['event_date'])}; not a census."
 )
 
 # %% [markdown]
@@ -56,15 +54,9 @@ if not edition.national:
 counted = events.filter(pl.col("counts_in_totals"))
 bales = counted.filter(pl.col("quantity_unit") == "bale")["quantity_value"].sum()
 rupiah = counted["value_idr"].sum()
-djbc = (
-    aggregates.filter(
-        pl.col("metric").str.starts_with("DJBC enforcement actions")
-        & pl.col("period_label").is_in(["2020", "2021", "2022"])
-    )
-    .unique("period_label")
-    .sort("period_label")
-)
-in_table = events.filter(pl.col("event_date").dt.year().is_in([2020, 2021, 2022])).height
+djbc = trends.calendar_year_totals(aggregates, "DJBC enforcement actions")
+djbc_years = djbc["period_start"].dt.year().to_list()
+in_table = events.filter(pl.col("event_date").dt.year().is_in(djbc_years)).height
 if events.is_empty():
     display(Markdown("No enforcement event in the news record falls in this edition."))
 else:
@@ -78,10 +70,15 @@ else:
             f"{(events['action'] == 'destruction').sum()} destructions, together at least "
             f"**{bales:,.0f} bales** and **Rp {rupiah / 1e9:,.1f} billion** of goods (counting "
             "goods once where a destruction follows a seizure).\n\n"
-            f"It is a small, uneven sample: customs (DJBC) alone reports "
-            f"{djbc['value'].sum():,.0f} enforcement actions nationally in 2020-2022, against "
-            f"{in_table} events in this table for those years. Use the table for places, "
-            "routes and examples; use the officials' totals for volumes."
+            + (
+                f"It is a small, uneven sample: customs (DJBC) alone reports "
+                f"{djbc['value'].sum():,.0f} enforcement actions nationally in "
+                f"{trends.year_span(djbc['period_start'])}, against {in_table} events in this "
+                "table for those years. Use the table for places, routes and examples; use the "
+                "officials' totals for volumes."
+                if djbc.height
+                else "It is not a census: use it for places, routes and examples."
+            )
         )
     )
 
@@ -94,7 +91,8 @@ by_province = (
     .with_columns(province=pl.col("province_code").replace_strict(names, default="other"))
     .sort("events", descending=True)
 )  # fmt: skip
-figures.bars(by_province, "province", "events", title="Enforcement events by province, 2015-2024",
+figures.bars(by_province, "province", "events",
+             title="Enforcement events by province, " + trends.year_span(events["event_date"]),
              unit="events", source=source, horizontal=True)  # fmt: skip
 
 # %% [markdown]
@@ -109,8 +107,8 @@ if count is not None and count.fitted:
     lines = [
         figures.effect_text(reading[t], what=label)
         for t, label in (
-            ("crackdown_level", "After the March 2023 crackdown, events per month"),
-            ("platforms_level", "After the October 2023 platform push"),
+            ("crackdown_level", f"After the {POLICY_LABELS['crackdown']}, events per month"),
+            ("platforms_level", f"After the {POLICY_LABELS['platforms']}"),
             ("ban_level", "After the June 2022 ban came into force"),
         )
         if t in reading
@@ -139,7 +137,7 @@ figures.table(
     official.head(25),
     {"period_label": "Period", "metric": "What", "value": "Figure", "unit": "Unit"},
     caption="Officials' and platforms' totals, as quoted",
-    note=figures.source_note(official["source"].to_list()),
+    note=figures.source_note(official),
     formats={"value": lambda v: f"{v:,.0f}" if v >= 100 else f"{v:,.2f}"},
     numeric=("value",),
 )

@@ -27,6 +27,7 @@ from IPython.display import Markdown, display
 
 from thriftwatch import catalog, figures, trends
 from thriftwatch.editions import Edition
+from thriftwatch.policy import BAN_IN_FORCE, POLICY_LABELS
 
 figures.use_notebook_renderer(plotlyjs)
 edition = Edition.of(region, since)
@@ -68,13 +69,15 @@ def effects(model: str) -> dict[str, dict]:
 
 # %% [markdown]
 # # How the trade moved around the ban, the crackdown and the platform push
-#
-# Three policy moments: Permendag 40/2022 in force (21 June 2022), the March 2023 crackdown,
-# and the October 2023 push on platforms. Each model below estimates a level shift (and,
-# for listings, a gradual change) after each, with 95 % intervals; an interval that
-# includes zero (or a ratio of 1) means the data cannot tell the effect from noise.
 
 # %%
+display(Markdown(
+    f"Three policy moments: Permendag 40/2022 in force ({BAN_IN_FORCE:%d %B %Y}), the "
+    f"{POLICY_LABELS['crackdown']} and the {POLICY_LABELS['platforms']}. Each model below "
+    "estimates a level shift (and, for listings, a gradual change) after each, with 95 % "
+    "intervals; an interval that includes zero (or a ratio of 1) means the data cannot tell "
+    "the effect from noise."
+))  # fmt: skip
 if not edition.national:
     display(figures.warning(edition.label() + " Models refitted on the edition's rows."))
 if synthetic:
@@ -93,9 +96,9 @@ model = "Intervention model of listings"
 if fitted_ok(model):
     e = effects(model)
     lines = [figures.effect_text(e[t], what=label) for t, label in (
-        ("crackdown_level", "Level change after the March 2023 crackdown"),
+        ("crackdown_level", f"Level change after the {POLICY_LABELS['crackdown']}"),
         ("crackdown_ramp", "Monthly change after the crackdown (recovery)"),
-        ("platforms_level", "Level change after the October 2023 platform push"),
+        ("platforms_level", f"Level change after the {POLICY_LABELS['platforms']}"),
         ("ban_level", "Level change after the ban came into force"),
         ("ramadan", "Ramadan month"), ("lebaran", "Lebaran month"),
     ) if t in e]  # fmt: skip
@@ -128,8 +131,8 @@ if fitted_ok(model):
     e = effects(model)
     family = diagnostics.filter(pl.col("model") == model)["family"].drop_nulls().first()
     lines = [figures.effect_text(e[t], what=label) for t, label in (
-        ("crackdown_level", "Events per month after the March 2023 crackdown"),
-        ("platforms_level", "after the October 2023 platform push"),
+        ("crackdown_level", f"Events per month after the {POLICY_LABELS['crackdown']}"),
+        ("platforms_level", f"after the {POLICY_LABELS['platforms']}"),
         ("ban_level", "after the ban came into force"),
     ) if t in e]  # fmt: skip
     display(Markdown(f"Model: {family} regression of reported events per month.\n\n"
@@ -147,27 +150,31 @@ if fitted_ok(model):
 # table gives the range of the gap over the years both sides report.
 
 # %%
+gap_rows = catalog.load("mirror_gap", processed_dir)
+trade_source = figures.source_note(
+    gap_rows.filter(pl.col("coverage_kg") != "none"), "mirror_", "reported_"
+)
 figures.table(
     gap_summary.sort("mean_unrecorded_t", descending=True),
     {"partner_iso3": "Partner", "years": "Years", "n_years": "Years with both",
      "mean_unrecorded_t": "Unrecorded, mean (t)", "min_unrecorded_t": "Lowest (t)",
      "max_unrecorded_t": "Highest (t)", "note": "Model"},
     caption="Weight partners report exporting to Indonesia that BPS does not record",
-    note="Source: news quotes of BPS and ITC Trade Map figures (see the mirror-gap brief).",
+    note=trade_source + " (see the mirror-gap brief).",
     formats={c: (lambda v: f"{v:,.0f}") for c in
              ("mean_unrecorded_t", "min_unrecorded_t", "max_unrecorded_t")},
     numeric=("n_years", "mean_unrecorded_t", "min_unrecorded_t", "max_unrecorded_t"),
 )  # fmt: skip
 
 # %%
-shown = years.filter(pl.col("year") >= 2019)
+shown = years.filter(pl.col("year") > years["year"].max() - 8)  # the last eight years
 display(figures.table(
     shown,
     {"year": "Year", "bps_import_kg": "BPS imports (t)",
      "malaysia_export_kg": "Malaysia reports (t)",
      "selected_asia_export_kg": "Selected Asian exporters (t)"},
     caption="Annual figures, tonnes (blank: no figure found)",
-    note="Source: news quotes of BPS and ITC Trade Map figures.",
+    note=trade_source + ".",
     formats={c: (lambda v: "" if v is None else f"{v / 1000:,.1f}") for c in
              ("bps_import_kg", "malaysia_export_kg", "selected_asia_export_kg")},
     numeric=("bps_import_kg", "malaysia_export_kg", "selected_asia_export_kg"),

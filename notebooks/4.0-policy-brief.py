@@ -95,28 +95,8 @@ year = trade.latest_comparable_year(gap, partner) if partner else None
 mys = trade.gap_cell(gap, partner, year) if partner else {}
 both = gap.filter((pl.col("year") == year) & (pl.col("coverage_kg") == "both"))
 counted = events.filter(pl.col("counts_in_totals"))
-djbc = (
-    aggregates.filter(
-        pl.col("metric").str.starts_with("DJBC enforcement actions")
-        & pl.col("value").is_not_null()
-        # whole calendar years only: quarters, months and multi-year totals overlap them
-        & (pl.col("period_start").dt.strftime("%m-%d") == "01-01")
-        & (pl.col("period_end") == pl.col("period_start").dt.offset_by("1y").dt.offset_by("-1d"))
-    )
-    .unique("period_label", keep="first", maintain_order=True)
-    .sort("period_start")
-)
-
-
-def span(dates: pl.Series) -> str:
-    """`2015-2024`, or `2022` when the rows cover one year; `no dates` when none."""
-    years = dates.drop_nulls().dt.year()
-    if years.is_empty():
-        return "no dates"
-    first, last = years.min(), years.max()
-    return str(first) if first == last else f"{first}-{last}"
-
-
+djbc = trends.calendar_year_totals(aggregates, "DJBC enforcement actions")
+span = trends.year_span
 event_span = span(events["event_date"])
 crackdown_listings = effect("Intervention model of listings", "crackdown_level")
 crackdown_events = effect("Count model of events", "crackdown_level")

@@ -479,3 +479,28 @@ def fit_all(listings: pl.DataFrame, events: pl.DataFrame) -> dict[str, pl.DataFr
         "trend_fitted": _stack(results, "fitted_values"),
         "trend_forecast": _stack(results, "forecast"),
     }
+
+
+def calendar_year_totals(aggregates: pl.DataFrame, metric_prefix: str) -> pl.DataFrame:
+    """The officials' totals of one metric for whole calendar years, one row per year (the
+    first given where outlets repeat a year): quarters, months and multi-year totals are
+    left out, since they overlap the years."""
+    whole = (pl.col("period_start").dt.strftime("%m-%d") == "01-01") & (
+        pl.col("period_end") == pl.col("period_start").dt.offset_by("1y").dt.offset_by("-1d")
+    )
+    return (
+        aggregates.filter(
+            pl.col("metric").str.starts_with(metric_prefix) & pl.col("value").is_not_null() & whole
+        )
+        .unique("period_label", keep="first", maintain_order=True)
+        .sort("period_start")
+    )
+
+
+def year_span(dates: pl.Series) -> str:
+    """`2015-2024`, or `2022` when the dates fall in one year; `no dates` when none."""
+    years = dates.drop_nulls().dt.year()
+    if years.is_empty():
+        return "no dates"
+    first, last = years.min(), years.max()
+    return str(first) if first == last else f"{first}-{last}"
