@@ -38,3 +38,18 @@ def compare(
     changed = both.filter(pl.col("_hash") != pl.col("_hash_after")).height
     return {"added": added, "removed": removed, "changed": changed,
             "unchanged": both.height - changed}  # fmt: skip
+
+
+def changes_table(
+    before: dict[str, pl.DataFrame], after: dict[str, pl.DataFrame], previous_run: str | None
+) -> pl.DataFrame:
+    """The `run_changes` table: one row per tracked table the run left (in `TRACKED` order)
+    with the previous run's id and the rows added, removed, changed and unchanged since it,
+    from the fingerprints before and after the run; a table the previous run did not have
+    counts every row as added."""
+    rows = [
+        {"table": name, "previous_run": previous_run,
+         **compare(before.get(name), after[name], TRACKED[name])}
+        for name in TRACKED if name in after
+    ]  # fmt: skip
+    return pl.DataFrame(rows, schema_overrides={"previous_run": pl.String})

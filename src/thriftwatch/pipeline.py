@@ -26,7 +26,7 @@ import polars as pl
 
 from thriftwatch import __version__, catalog, incremental, staging, steps
 from thriftwatch.catalog import write_atomic
-from thriftwatch.changes import TRACKED, compare, fingerprint
+from thriftwatch.changes import TRACKED, changes_table, fingerprint
 from thriftwatch.config import REFERENCE_FILES, SOURCES, Paths
 from thriftwatch.privacy import pseudonym_key
 from thriftwatch.snapshots import current_files, file_hash
@@ -351,13 +351,7 @@ def _changes_step(
     where: Paths, before: dict[str, pl.DataFrame], previous_run: str | None
 ) -> StepResult:
     """Rows added, removed and changed per tracked table since the previous run."""
-    after = _fingerprints(where)
-    rows = [
-        {"table": name, "previous_run": previous_run,
-         **compare(before.get(name), after[name], TRACKED[name])}
-        for name in TRACKED if name in after
-    ]  # fmt: skip
-    changes = pl.DataFrame(rows, schema_overrides={"previous_run": pl.String})
+    changes = changes_table(before, _fingerprints(where), previous_run)
     return StepResult(
         "changes", outputs={catalog.save(changes, "run_changes", where): changes.height}
     )

@@ -39,6 +39,12 @@ PROFILE_URLS = {
     "shopee": "https://shopee.co.id/{}",
     "tokopedia": "https://www.tokopedia.com/{}",
 }
+#: Shop pages by numeric shop id (Shopee exports name sellers by `shopid`).
+SHOP_ID_URLS = {"shopee": "https://shopee.co.id/shop/{}"}
+#: A handle that can stand in an address; one with spaces or other signs (a shop's display
+#: name, `Samsung Official Store`) cannot, and gets no derived profile URL. (A one-word display
+#: name passes, and may not be the shop's address: the URL is flagged `profile_url_derived`.)
+ADDRESS_HANDLE = r"^[A-Za-z0-9._-]+$"
 PREFIX = "s_"
 
 
@@ -139,7 +145,16 @@ def save_seller_map(
         for name in (SELLER_MAP, LISTING_URLS):
             (folder / name).unlink(missing_ok=True)
         return {"sellers": 0, "listing_urls": 0}
-    derived = pl.col("platform").replace_strict(PROFILE_URLS, default=None, return_dtype=pl.String)
+    handle = pl.col("handle").str.strip_chars().str.strip_prefix("@")
+    pattern = pl.coalesce(
+        pl.when(handle.str.contains(r"^\d+$")).then(
+            pl.col("platform").replace_strict(SHOP_ID_URLS, default=None, return_dtype=pl.String)
+        ),
+        pl.col("platform").replace_strict(PROFILE_URLS, default=None, return_dtype=pl.String),
+    )
+    derived = pl.when(handle.str.contains(ADDRESS_HANDLE)).then(
+        pattern.str.replace("{}", handle, literal=True)
+    )
     sellers = (
         rows.select("seller_id", "platform", "handle", "profile_url", "source_file")
         .collect()
@@ -153,12 +168,7 @@ def save_seller_map(
         )
         .with_columns(
             profile_url_derived=pl.col("profile_url").is_null() & derived.is_not_null(),
-            profile_url=pl.coalesce(
-                "profile_url",
-                derived.str.replace(
-                    "{}", pl.col("handle").str.strip_chars().str.strip_prefix("@"), literal=True
-                ),
-            ),
+            profile_url=pl.coalesce("profile_url", derived),
         )
     )
     urls = rows.filter(pl.col("url").is_not_null()).select("source_file", "source_row",

@@ -147,7 +147,9 @@ def parse_price(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(price in rupiah as Float64, asks for a message, is a range) from price text."""
     t = text.str.to_lowercase().str.strip_chars()
     ask = t.str.contains(r"\b(harga ?dm|dm|nego|tanya|chat|inbox|pm|hubungi)\b").fill_null(False)
-    is_range = t.str.contains(r"\d\s*(-|–|s/?d|sampai|hingga)\s*(rp)?\s*\d").fill_null(False)
+    is_range = t.str.contains(
+        r"\d\s*(rb|ribu|k|jt|juta|m|miliar)?\s*(-|–|s/?d|sampai|hingga)\s*(rp\.?)?\s*\d"
+    ).fill_null(False)
     compact = t.str.replace_all(r"rp\.?|idr|\s|,-|\.-", "")
     parts = compact.str.extract_groups(r"^(-?)(\d[\d.,]*)(rb|ribu|k|jt|juta|m|miliar)?")
     sign, number, word = (parts.struct.field(str(i)) for i in (1, 2, 3))
@@ -404,14 +406,22 @@ def _per_distinct(
     return joined.select(names)
 
 
-def _price_columns(columns: list[str]) -> pl.Expr:
-    def one(column: str) -> pl.Expr:
+def _price_columns(columns: list[str]) -> tuple[pl.Expr, pl.Expr]:
+    """(price, price text): the first price the columns give, in the order they are trusted,
+    and the text of the first column that is not empty, whose ask and range the listing has.
+    A zero in a discount column means no discount: that column then holds no price."""
+    if not columns:
+        return pl.lit(None, pl.Float64), pl.lit(None, pl.String)
+    values, texts = [], []
+    for column in columns:
         value, _, _ = parse_price(pl.col(column))
+        text = pl.col(column)
         if _key(column) in _DISCOUNT_COLUMNS:
-            return pl.when(value > 0).then(value)
-        return value
-
-    return pl.coalesce([one(c) for c in columns]) if columns else pl.lit(None, pl.Float64)
+            text = pl.when(~(value <= 0).fill_null(False)).then(text)
+            value = pl.when(value > 0).then(value)
+        values.append(value)
+        texts.append(text)
+    return pl.coalesce(values), pl.coalesce(texts)
 
 
 def load_listings(path: str | Path, where: Paths | None = None) -> Loaded:
@@ -501,8 +511,9 @@ def _parse(
     where: Paths | None,
 ) -> pl.DataFrame:
     first_seller = found.get("seller", [None])[0]
-    price, ask, is_range = parse_price(_first(found.get("price", [])))
-    price = pl.when(ask).then(None).otherwise(_price_columns(found.get("price", [])))
+    price, price_text = _price_columns(found.get("price", []))
+    _, ask, is_range = parse_price(price_text)
+    price = pl.when(ask).then(None).otherwise(price)
     sold, lower = parse_sold(_first(found.get("sold", [])))
     posted_text = _first(found.get("posted_at", []))
     scraped_text = _first(found.get("scraped_at", []))
