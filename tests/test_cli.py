@@ -33,12 +33,15 @@ def test_every_make_target_has_a_one_line_description():
 
 
 def test_run_on_refreshed_data_puts_the_new_numbers_in_the_brief(raw_copy, tmp_path):
-    """Change Malaysia's 2022 mirror figure in a raw copy: the brief follows the data."""
+    """Re-deliver Malaysia's 2022 mirror figure changed, in a later snapshot (raw snapshots are
+    never edited): the brief follows the data."""
     path = next((raw_copy / "customs").glob("*/mirror_exports_hs6309_to_indonesia.csv"))
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     for row in rows:
         if (row["year"], row["reporter_exporter"]) == ("2022", "Malaysia"):
             row["net_weight_kg"] = "31234000"
+    path = raw_copy / "customs" / "2026-12-15" / path.name  # supersedes the shipped copy
+    path.parent.mkdir()
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()

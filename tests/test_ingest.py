@@ -14,7 +14,7 @@ from thriftwatch import DataError
 from thriftwatch.cli import app
 from thriftwatch.ingest import ingest
 from thriftwatch.pipeline import RunLockedError, run_lock
-from thriftwatch.snapshots import SnapshotExistsError, current_files
+from thriftwatch.snapshots import SnapshotExistsError, current_files, verify
 
 TRADE = "year,period,reporter,partner,flow,net_weight_kg,value_usd,source"
 
@@ -35,7 +35,10 @@ def delivery(tmp_path):
 def test_ingest_copies_into_a_dated_snapshot_with_its_provenance(raw_copy, tmp_path, delivery):
     where = isolated_paths(tmp_path, raw=raw_copy)
     day = dt.date(2031, 1, 31)
-    done = ingest(delivery, "customs", where, day=day, origin="e-mail from BPS, ref 12/2024")
+    done = ingest(
+        delivery, "customs", where, day=day, origin="e-mail from BPS, ref 12/2024",
+        producer="BPS (Badan Pusat Statistik)", licence="BPS terms of use",
+    )  # fmt: skip
     assert done.target == raw_copy / "customs" / "2031-01-31" / "bps_2024_06.csv"
     assert done.target.read_bytes() == delivery.read_bytes()
     meta = yaml.safe_load(done.target.with_name("bps_2024_06.csv.meta.yml").read_text())
@@ -45,9 +48,12 @@ def test_ingest_copies_into_a_dated_snapshot_with_its_provenance(raw_copy, tmp_p
         4, 2, 1, 1,
     )  # fmt: skip
     assert meta["origin"] == "e-mail from BPS, ref 12/2024"
+    assert meta["producer"] == "BPS (Badan Pusat Statistik)"
+    assert meta["licence"] == "BPS terms of use"
     assert meta["date_accessed"] == "2031-01-31"
-    # the next run reads it beside the shipped files
+    # the next run reads it beside the shipped files, and it matches its sidecar
     assert done.target in current_files(raw_copy / "customs")
+    assert verify(done.target).matched is True
 
 
 def test_ingest_never_overwrites_and_refuses_unreadable_files(raw_copy, tmp_path, delivery):
@@ -76,6 +82,20 @@ def test_ingest_command_reports_the_row_accounting(raw_copy, tmp_path, delivery)
     result = CliRunner().invoke(app, args, env=env)
     assert result.exit_code == 0, result.output
     assert "4 = 2 clean + 1 rejected + 1 duplicates" in " ".join(result.output.split())
+    (meta,) = raw_copy.glob("customs/*/bps_2024_06.csv.meta.yml")
+    provenance = yaml.safe_load(meta.read_text())
+    assert (provenance["producer"], provenance["licence"]) == ("not stated", "not stated")
+    assert provenance["origin"] == str(delivery.resolve())
+    stated = ["--producer", "Bea Cukai Batam", "--licence", "CC BY 4.0", "--origin", "letter 7"]
+    other = delivery.with_name("bps_2024_07.csv")
+    other.write_bytes(delivery.read_bytes())
+    given = CliRunner().invoke(app, ["ingest", str(other), "--source", "customs", *stated], env=env)
+    assert given.exit_code == 0, given.output
+    (meta,) = raw_copy.glob("customs/*/bps_2024_07.csv.meta.yml")
+    provenance = yaml.safe_load(meta.read_text())
+    assert (provenance["producer"], provenance["licence"]) == ("Bea Cukai Batam", "CC BY 4.0")
+    assert provenance["origin"] == "letter 7"
+    assert "[default: not stated]" in CliRunner().invoke(app, ["ingest", "--help"]).output
     again = CliRunner().invoke(app, args, env=env)
     assert again.exit_code == 1
     assert "already exists" in again.output

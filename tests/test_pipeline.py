@@ -76,6 +76,24 @@ def test_manifest_records_inputs_outputs_timings_and_versions(built):
     }
     assert all(s["seconds"] >= 0 for s in manifest["steps"])
     assert manifest["packages"]["polars"] == pl.__version__
+    shaping = ("esda", "libpysal", "inequality", "mapclassify", "rapidfuzz", "scipy", "shapely")
+    assert all(manifest["packages"][p] not in (None, "not installed") for p in shaping)
+    # every input says where it came from, and that its bytes are those of its sidecar
+    shipped = inputs[mirror]["provenance"]
+    assert shipped["sidecar"] == mirror + ".meta.yml" and shipped["sha256_matched"] is True
+    assert shipped["sha256"] == inputs[mirror]["sha256"]
+    assert shipped["source_kind"].startswith("news_quote")
+    assert shipped["producer"] and shipped["licence"] and shipped["date_accessed"]
+    generated = next(i for i in manifest["inputs"] if i["path"].endswith(sample))["provenance"]
+    assert generated["sha256_matched"] is True
+    assert generated["producer"] == "thriftwatch.synth.generate_listings"
+    assert "date_generated" in generated and "licence" in generated
+    assert all(i["provenance"]["sha256_matched"] is True for i in manifest["inputs"])
+    reference = manifest["reference"]["files"]
+    assert len(reference) == 6
+    for entry in reference:
+        check = entry["provenance"]
+        assert check["sha256_matched"] is True or check["note"] == "no provenance sidecar"
     assert {f["file"] for f in manifest["loaders"]["customs"]} >= {
         "bps_imports_hs6309_annual.csv",
         "mirror_exports_hs6309_to_indonesia.csv",

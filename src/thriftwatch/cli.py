@@ -11,12 +11,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from thriftwatch import pipeline
 from thriftwatch.config import SOURCES, ReferenceDataMissingError, paths
 from thriftwatch.errors import DataError
+from thriftwatch.ingest import NOT_STATED
 from thriftwatch.loaders.listings import PLATFORMS
 from thriftwatch.report import BRIEFS, BriefError
 from thriftwatch.steps import StepResult
@@ -98,7 +100,8 @@ def _files_table(result: pipeline.RunResult) -> Table | None:
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {exc}")
+    # one line per line of the message (not wrapped to the terminal), no traceback
+    console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
     return typer.Exit(code=1)
 
 
@@ -287,14 +290,21 @@ def ingest(
     origin: Annotated[
         str | None, typer.Option(help="Where it came from (URL, request); default: its path.")
     ] = None,
+    producer: Annotated[
+        str, typer.Option(help="Who produced the data (agency, company, person).")
+    ] = NOT_STATED,
+    licence: Annotated[
+        str, typer.Option(help="The terms the data may be used under, as its producer states.")
+    ] = NOT_STATED,
 ) -> None:
     """Check a delivered file with its loader and add it to today's raw snapshot of a source,
-    with a .meta.yml (sha256, size, rows, date, origin). Existing snapshots are never replaced."""
+    with a .meta.yml (sha256, size, rows, date, origin, producer, licence). Existing snapshots
+    are never replaced."""
     from thriftwatch.ingest import ingest as add
     from thriftwatch.snapshots import SnapshotExistsError
 
     try:
-        done = add(file, source.value, paths(), origin=origin)
+        done = add(file, source.value, paths(), origin=origin, producer=producer, licence=licence)
     except (DataError, ReferenceDataMissingError, FileNotFoundError, SnapshotExistsError) as exc:
         raise _fail(exc) from exc
     loaded = done.loaded

@@ -27,3 +27,9 @@ class DataError(ValueError):
         if row is not None:
             where.append(f"row {row}")
         super().__init__(f"{', '.join(where)}: {problem}")
+
+
+class CheckError(RuntimeError):
+    """One of thriftwatch's own sanity checks failed (rows not conserved, a personal column
+    about to leave the private folder): a bug to report, not a problem of a data file. Raised
+    explicitly rather than asserted, so `python -O` keeps the check."""

@@ -31,6 +31,10 @@ def _loader(source: str, where: Paths, scratch: Path) -> Callable[[Path], Loaded
     }[source]
 
 
+#: What the sidecar says of a producer or licence nobody named: no guess is recorded.
+NOT_STATED = "not stated"
+
+
 @dataclasses.dataclass(frozen=True)
 class Ingested:
     """Where a file went and what its loader made of it."""
@@ -40,11 +44,19 @@ class Ingested:
 
 
 def ingest(
-    path: Path, source: str, where: Paths, *, day: dt.date | None = None, origin: str | None = None
+    path: Path,
+    source: str,
+    where: Paths,
+    *,
+    day: dt.date | None = None,
+    origin: str | None = None,
+    producer: str = NOT_STATED,
+    licence: str = NOT_STATED,
 ) -> Ingested:
     """Copy `path` into `raw/<source>/<day>/` with its provenance (sha256, size, rows, date,
-    origin), after its loader has read it: a file no loader can use is refused with the
-    loader's `DataError`, and an existing snapshot file is never replaced."""
+    origin, producer, licence), after its loader has read it: a file no loader can use is
+    refused with the loader's `DataError`, and an existing snapshot file is never replaced.
+    `producer` and `licence` are recorded as given, "not stated" when nobody said."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
     path = Path(path)
@@ -57,6 +69,8 @@ def ingest(
     meta = {
         "source": source,
         "origin": origin or str(path.resolve()),
+        "producer": producer.strip() or NOT_STATED,
+        "licence": licence.strip() or NOT_STATED,
         "rows": loaded.n_raw,
         "rows_clean": loaded.clean.height,
         "rows_rejected": loaded.rejected.height,

@@ -20,7 +20,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from thriftwatch.errors import DataError
+from thriftwatch.errors import CheckError, DataError
 
 #: Scraped captions can be long: allow fields up to 64 MB when reading headers and rows.
 csv.field_size_limit(64 * 1024 * 1024)
@@ -236,7 +236,8 @@ def _read_fitting(data: bytes, delimiter: str, names: list[str]) -> pl.DataFrame
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
+    if not isinstance(frame, pl.DataFrame):  # an Arrow table always makes a frame
+        raise CheckError(f"Arrow's CSV reader gave a {type(frame).__name__}, not a table")
     try:
         return frame.rename(dict(zip(frame.columns, names, strict=True)))
     except pl.exceptions.PolarsError:  # blank names twice: left to the row-by-row reader

@@ -1,7 +1,9 @@
 """The whole run: raw snapshots -> clean tables -> marts -> briefs, then the manifest.
 
-`run()` executes the steps in order, times each, and writes `data/processed/manifest.json`
-(inputs with sha256, outputs with row counts, step timings, package versions) atomically.
+`run()` first checks every raw and reference file against the sha256 of its `.meta.yml`
+(`snapshots.verify`), then executes the steps in order, times each, and writes
+`data/processed/manifest.json` (inputs with sha256 and provenance, outputs with row counts,
+step timings, package versions) atomically.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from thriftwatch.catalog import write_atomic
 from thriftwatch.changes import TRACKED, changes_table, fingerprint
 from thriftwatch.config import REFERENCE_FILES, SOURCES, Paths
 from thriftwatch.privacy import pseudonym_key
-from thriftwatch.snapshots import current_files, file_hash
+from thriftwatch.snapshots import Provenance, current_files, file_hash, verify_all
 from thriftwatch.steps import StepResult
 from thriftwatch.trade import CIF_FOB_FACTOR
 
@@ -40,7 +42,15 @@ RECORDED_PACKAGES = (
     "dataframely",
     "plotly",
     "geopandas",
+    "shapely",
+    "numpy",
+    "scipy",
     "statsmodels",
+    "esda",
+    "libpysal",
+    "inequality",
+    "mapclassify",
+    "rapidfuzz",
     "papermill",
     "nbconvert",
     "jupytext",
@@ -78,6 +88,19 @@ def package_versions() -> dict[str, str]:
 def raw_inputs(where: Paths) -> list[Path]:
     """The current data files of every raw source (see `snapshots.current_files`)."""
     return [f for source in SOURCES for f in current_files(where.source_dir(source))]
+
+
+def reference_inputs(where: Paths) -> list[Path]:
+    """The reference files (`config.REFERENCE_FILES`) present under `where.refdata`; a missing
+    one is reported by the step that needs it."""
+    return [p for name in REFERENCE_FILES if (p := where.refdata / name).is_file()]
+
+
+def verified_inputs(where: Paths) -> list[Provenance]:
+    """Every raw and reference file a run reads, each checked against the sha256 of its
+    `.meta.yml` (`snapshots.verify`): a file changed after its sidecar was written stops the
+    run with a `DataError` naming it; a file without a sidecar is accepted and recorded so."""
+    return verify_all([*raw_inputs(where), *reference_inputs(where)])
 
 
 def make_run_id(inputs: Sequence[Path], now: dt.datetime) -> str:
@@ -128,8 +151,31 @@ def build_briefs(
         _timed(f"brief {name}", job, result, listener)
 
 
-def manifest(where: Paths, result: RunResult, started: dt.datetime, inputs: list[Path]) -> dict:
-    """The run manifest as a JSON-ready dict."""
+def _input_entry(checked: Provenance, where: Paths) -> dict[str, object]:
+    """One input of the manifest: path, size, sha256, and where it came from (its sidecar's
+    provenance fields and whether its sha256 matched)."""
+    provenance: dict[str, object] = {
+        "sidecar": _relative(checked.sidecar, where) if checked.sidecar else None,
+        "sha256_matched": checked.matched,
+    }
+    if checked.matched is None:
+        provenance["note"] = checked.note
+    return {
+        "path": _relative(checked.path, where),
+        "bytes": checked.path.stat().st_size,
+        "sha256": checked.sha256,
+        "provenance": provenance | checked.fields,
+    }
+
+
+def manifest(
+    where: Paths, result: RunResult, started: dt.datetime, inputs: Sequence[Provenance]
+) -> dict:
+    """The run manifest as a JSON-ready dict; `inputs` are the run's checked raw and
+    reference files (`verified_inputs`)."""
+    reference_files = set(reference_inputs(where))
+    raw = [i for i in inputs if i.path not in reference_files]
+    reference = [i for i in inputs if i.path in reference_files]
     outputs = {}
     for step in result.results:
         for path, rows in step.outputs.items():
@@ -149,10 +195,7 @@ def manifest(where: Paths, result: RunResult, started: dt.datetime, inputs: list
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "packages": package_versions(),
-        "inputs": [
-            {"path": _relative(p, where), "bytes": p.stat().st_size, "sha256": file_hash(p)}
-            for p in inputs
-        ],
+        "inputs": [_input_entry(i, where) for i in raw],
         "outputs": outputs,
         "steps": [{"name": k, "seconds": v} for k, v in result.seconds.items()],
         "settings": result.settings,
@@ -160,6 +203,7 @@ def manifest(where: Paths, result: RunResult, started: dt.datetime, inputs: list
         "reference": {
             "folder": str(where.refdata),
             "present": all((where.refdata / f).is_file() for f in REFERENCE_FILES),
+            "files": [_input_entry(i, where) for i in reference],
         },
     }
 
@@ -209,7 +253,8 @@ def run(
 
     `cif_fob_factor` raises partner FOB export values to Indonesia's CIF basis in the mirror
     gap (see `thriftwatch.trade.CIF_FOB_FACTOR`); `default_listings` is the size of the
-    synthetic listings sample generated when no listings export is present. A data step whose
+    synthetic listings sample generated when no listings export is present. Every raw and
+    reference file is first checked against its sidecar (`verified_inputs`). A data step whose
     inputs and code are unchanged reuses its previous outputs unless `force` (see
     `thriftwatch.incremental`); the briefs are always rebuilt."""
     with run_lock(where):
@@ -246,9 +291,12 @@ def _run(
     previous_run = (
         json.loads(where.manifest.read_text()).get("run_id") if where.manifest.is_file() else None
     )
+    # a changed raw file stops the run before any sample is generated or any step runs
+    verified_inputs(where)
     start = time.perf_counter()
     generated = steps.listings.ensure_sample(where, default_listings)
     generation = round(time.perf_counter() - start, 3)
+    checked = verified_inputs(where)  # again with the sample just generated (hashes cached)
     inputs = raw_inputs(where)
     result = RunResult(
         run_id=make_run_id(inputs, started), settings={"cif_fob_factor": cif_fob_factor}
@@ -293,13 +341,13 @@ def _run(
     )
     _timed("changes", partial(_changes_step, where, previous, previous_run), result, listener)
     # The data manifest (everything but the briefs) is hashed into every brief's footer.
-    data_manifest = manifest(where, result, started, inputs)
+    data_manifest = manifest(where, result, started, checked)
     data_bytes = (json.dumps(data_manifest, indent=2, default=str) + "\n").encode()
     data_sha = hashlib.sha256(data_bytes).hexdigest()
     write_atomic(where.processed / "manifest.data.json", data_bytes)
     build_briefs(where, briefs, run_id=result.run_id, result=result, listener=listener,
                  manifest_sha256=data_sha)  # fmt: skip
-    document = manifest(where, result, started, inputs) | {"data_manifest_sha256": data_sha}
+    document = manifest(where, result, started, checked) | {"data_manifest_sha256": data_sha}
     result.manifest = write_atomic(
         where.manifest, (json.dumps(document, indent=2, default=str) + "\n").encode()
     )

@@ -26,12 +26,14 @@ def _read(path: Path) -> pl.DataFrame:
 def region_codes(where: Paths | None = None) -> pl.DataFrame:
     """The 38 provinces and 514 kab/kota: `kode`, `level` (provinsi/kabkota), `jenis`
     (Provinsi/Kabupaten/Kota), `nama`, `kode_prov`, `nama_prov`; checked on read."""
+    from thriftwatch.errors import DataError
+
     table = _read((where or paths()).reference_file(CODES_FILE))
     counts = dict(table.group_by("level").len().iter_rows())
-    assert counts == {"provinsi": 38, "kabkota": 514}, (
-        f"{CODES_FILE}: expected 38 provinces and 514 kab/kota, got {counts}"
-    )
-    assert table["kode"].is_unique().all(), f"{CODES_FILE}: region codes are not unique"
+    if counts != {"provinsi": 38, "kabkota": 514}:
+        raise DataError(CODES_FILE, f"expected 38 provinces and 514 kab/kota, got {counts}")
+    if not table["kode"].is_unique().all():
+        raise DataError(CODES_FILE, "region codes are not unique")
     return table
 
 

@@ -1,13 +1,18 @@
 """Raw snapshots: every source is a folder of dated copies, `raw/<source>/<YYYY-MM-DD>/`,
 each file with its `<file>.meta.yml` provenance. A refresh adds a folder and never
-overwrites one; the pipeline reads the newest."""
+overwrites one; the pipeline reads the newest, and checks each file against the sha256 its
+sidecar records (`verify`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from thriftwatch.errors import DataError
 
 #: File types a loader can read; `.meta.yml` and notes such as SOURCES.md are not data.
 DATA_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".parquet")
@@ -84,6 +89,95 @@ def file_hash(path: Path) -> str:
     inode, so it is hashed again): a run hashes the same inputs and outputs several times."""
     stat = path.stat()
     return _cached_sha256(path, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+#: Sidecar fields that say where a file came from; the run manifest carries them per input.
+PROVENANCE_FIELDS = (
+    "producer",
+    "source",
+    "origin",
+    "url",
+    "source_kind",
+    "licence",
+    "date_accessed",
+    "date_generated",
+    "sha256",
+)
+
+
+def sidecar_path(path: Path) -> Path:
+    """The provenance sidecar of a file: `<file>.meta.yml` beside it."""
+    return path.with_name(f"{path.name}.meta.yml")
+
+
+def read_sidecar(path: Path) -> dict[str, object] | None:
+    """The fields of a file's `.meta.yml`, or None when it has none; an unreadable sidecar is
+    a `DataError` naming it."""
+    import yaml
+
+    meta = sidecar_path(path)
+    if not meta.is_file():
+        return None
+    try:
+        document = yaml.safe_load(meta.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise DataError(meta, f"unreadable provenance sidecar: {exc}") from None
+    if not isinstance(document, dict):
+        raise DataError(meta, "provenance sidecar is not a mapping of fields")
+    return document
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """A file as a run reads it: its sha256 and what its sidecar says of its origin.
+
+    `matched` is True when the sidecar's sha256 equals the file's, None when there is nothing
+    to compare (no sidecar, or a sidecar recording no sha256); a mismatch never gets this far
+    (`verify` raises)."""
+
+    path: Path
+    sha256: str
+    sidecar: Path | None = None
+    fields: dict[str, object] = field(default_factory=dict)
+    matched: bool | None = None
+
+    @property
+    def note(self) -> str:
+        """What the check found, in words."""
+        if self.sidecar is None:
+            return "no provenance sidecar"
+        return "sha256 matches its sidecar" if self.matched else "sidecar records no sha256"
+
+
+def verify(path: Path) -> Provenance:
+    """Check a file against the sha256 in its `.meta.yml` (hashed once per process, see
+    `file_hash`): a file changed after its sidecar was written is a `DataError` naming it,
+    since snapshots are immutable. A file without a sidecar is accepted and says so."""
+    actual = file_hash(path)
+    meta = read_sidecar(path)
+    if meta is None:
+        return Provenance(path, actual)
+    fields = {
+        k: v if v is None or isinstance(v, str | int | float | bool) else str(v)
+        for k, v in meta.items()
+        if k in PROVENANCE_FIELDS
+    }
+    expected = meta.get("sha256")
+    if expected is None:
+        return Provenance(path, actual, sidecar_path(path), fields)
+    if str(expected).strip().lower() != actual:
+        raise DataError(
+            path,
+            f"sha256 differs from its {sidecar_path(path).name}: expected {expected}, actual "
+            f"{actual}. Raw snapshots are immutable: add the changed file as a new dated "
+            "snapshot (or with `thriftwatch ingest`) instead of editing this one",
+        )
+    return Provenance(path, actual, sidecar_path(path), fields, matched=True)
+
+
+def verify_all(files: Iterable[Path]) -> list[Provenance]:
+    """`verify` every file, in order; the first changed file stops with its `DataError`."""
+    return [verify(f) for f in files]
 
 
 class SnapshotExistsError(FileExistsError):

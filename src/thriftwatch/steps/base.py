@@ -9,6 +9,7 @@ from typing import Protocol
 
 import polars as pl
 
+from thriftwatch.errors import CheckError
 from thriftwatch.loaders.base import REJECTED_SCHEMA, Loaded
 
 
@@ -59,7 +60,8 @@ def account(source: str, files: Sequence[FileResult]) -> tuple[pl.DataFrame, pl.
     n_raw = sum(x.n_raw for x in files)
     n_clean = sum(int(s["clean"]) for s in summaries)  # type: ignore[call-overload]
     kept = n_clean + rejected.height + sum(x.n_duplicates for x in files)
-    assert kept == n_raw, (
-        f"{source} rows not conserved: {n_raw} raw, {kept} clean + rejected + duplicates"
-    )
+    if kept != n_raw:
+        raise CheckError(
+            f"{source} rows not conserved: {n_raw} raw, {kept} clean + rejected + duplicates"
+        )
     return rejected, accounting

@@ -7,6 +7,7 @@ import polars as pl
 
 from thriftwatch import catalog, concentration, geo
 from thriftwatch.config import Paths
+from thriftwatch.errors import CheckError
 from thriftwatch.reference import population, region_codes
 from thriftwatch.steps.base import StepResult
 
@@ -77,7 +78,8 @@ def run(where: Paths) -> StepResult:
     kabkota_sellers = region_table.filter(
         (pl.col("level") == "kabkota") & (pl.col("unit") == "sellers")
     )
-    assert kabkota_sellers.height == 514, f"expected 514 kab/kota, got {kabkota_sellers.height}"
+    if kabkota_sellers.height != 514:
+        raise CheckError(f"expected 514 kab/kota, got {kabkota_sellers.height}")
 
     # Save outputs
     outputs = {

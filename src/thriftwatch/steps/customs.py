@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from thriftwatch import catalog
 from thriftwatch.config import Paths
+from thriftwatch.errors import DataError
 from thriftwatch.loaders import load_customs
 from thriftwatch.snapshots import required_files
 from thriftwatch.steps.base import StepResult, combine
@@ -18,7 +19,8 @@ def run(where: Paths) -> StepResult:
 
     # Process
     clean, rejected, accounting = combine("customs", loaded)
-    assert clean.height > 0, f"no clean trade rows in {len(files)} customs files"
+    if clean.height == 0:
+        raise DataError(where.source_dir("customs"), f"no clean trade rows in {len(files)} files")
 
     # Save outputs
     outputs = {

@@ -15,6 +15,7 @@ import yaml
 
 from thriftwatch import catalog
 from thriftwatch.config import Paths, stream_mb
+from thriftwatch.errors import CheckError
 from thriftwatch.loaders.base import Loaded
 from thriftwatch.loaders.listings import load_listings
 from thriftwatch.loaders.listings_stream import Streamed, stream_listings
@@ -115,7 +116,8 @@ def run(where: Paths) -> StepResult:
         )  # fmt: skip
         rejected, accounting = account("listings", results)
         columns = clean.collect_schema().names()
-        assert "seller_handle" not in columns and "url" not in columns
+        if leaked := sorted({"seller_handle", "url"} & set(columns)):
+            raise CheckError(f"personal columns {leaked} would reach processed/listings_clean")
 
         # Save outputs: names only to the private folder, everything else to processed/
         personal = [

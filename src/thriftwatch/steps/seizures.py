@@ -9,6 +9,7 @@ import polars as pl
 
 from thriftwatch import catalog
 from thriftwatch.config import Paths
+from thriftwatch.errors import DataError
 from thriftwatch.loaders.base import REJECTED_SCHEMA, Loaded
 from thriftwatch.loaders.seizures import (
     detect_format,
@@ -47,7 +48,12 @@ def run(where: Paths) -> StepResult:
     links = pl.concat([x.clean for x in of("links")]) if of("links") else None
     events = pl.concat([x.clean for x in of("events")], how="vertical")
     events = link_events(events.drop("linked_event_id", "counts_in_totals"), links)
-    assert events["event_id"].is_unique().all(), "an event_id occurs in two seizure files"
+    if not events["event_id"].is_unique().all():
+        twice = events.filter(pl.col("event_id").is_duplicated())["event_id"].unique().sort()
+        raise DataError(
+            where.source_dir("seizures"),
+            f"an event_id occurs in two seizure files: {', '.join(map(str, twice.head(10)))}",
+        )
     aggregates = pl.concat([x.clean for x in of("aggregates")]) if of("aggregates") else None
     rejected = pl.concat(
         [x.rejected.cast(REJECTED_SCHEMA) for (_, x), _ in loaded],  # type: ignore[arg-type]

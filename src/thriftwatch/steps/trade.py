@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from thriftwatch import catalog
 from thriftwatch.config import Paths
+from thriftwatch.errors import DataError
 from thriftwatch.steps.base import StepResult
 from thriftwatch.trade import CIF_FOB_FACTOR, mirror_gap, preferred_figures
 
@@ -16,9 +17,11 @@ def run(where: Paths, *, cif_fob_factor: float = CIF_FOB_FACTOR) -> StepResult:
     # Process
     figures = preferred_figures(customs)
     gap = mirror_gap(customs, cif_fob_factor=cif_fob_factor)
-    assert gap.filter(gap["coverage_kg"] == "both").height > 0, (
-        "mirror gap has no partner-year with both a partner-reported and a BPS weight"
-    )
+    if gap.filter(gap["coverage_kg"] == "both").height == 0:
+        raise DataError(
+            where.source_dir("customs"),
+            "mirror gap has no partner-year with both a partner-reported and a BPS weight",
+        )
 
     # Save outputs
     outputs = {
