@@ -3,7 +3,6 @@ ingested, one run, and briefs whose attributions, labels and small cells are rig
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 import shutil
@@ -56,10 +55,11 @@ def own_run(tmp_path_factory):
         inbox, [comtrade_row(), comtrade_import_row()], name="comtrade_hs6309_2022.csv"
     )
     ingest(extract, "customs", where, origin="UN Comtrade extract", producer="UN Comtrade",
-           licence="UN Comtrade terms") if "producer" in ingest.__code__.co_varnames else ingest(
-        extract, "customs", where, origin="UN Comtrade extract")  # fmt: skip
+           licence="UN Comtrade terms of use")  # fmt: skip
     ingest(scrape_file, "listings", where, origin="a Tokopedia scrape")
-    result = pipeline.run(where)
+    meta = next((where.raw / "customs").glob("*/comtrade_hs6309_2022.csv.meta.yml")).read_text()
+    assert "producer: UN Comtrade" in meta and "licence: UN Comtrade terms of use" in meta
+    pipeline.run(where)
     edition = CliRunner().invoke(
         app, ["report", "--brief", "seller-concentration", "--region", SMALL_CODE],
         env={"THRIFTWATCH_PROCESSED_DIR": str(where.processed),
@@ -67,11 +67,11 @@ def own_run(tmp_path_factory):
              "THRIFTWATCH_PRIVATE_DIR": str(where.private)},
     )  # fmt: skip
     assert edition.exit_code == 0, edition.output
-    return dataclasses.replace(where), result
+    return where
 
 
 def test_no_synthetic_sample_is_generated_or_mentioned(own_run):
-    where, result = own_run
+    where = own_run
     assert not list((where.raw / "listings").glob("*/synthetic_*"))
     assert not catalog.load("listings_clean", where)["synthetic"].any()
     for brief in where.reports.glob("*.html"):
@@ -79,7 +79,7 @@ def test_no_synthetic_sample_is_generated_or_mentioned(own_run):
 
 
 def test_the_official_extract_is_named_as_such_where_it_is_used(own_run):
-    where, _ = own_run
+    where = own_run
     gap = catalog.load("mirror_gap", where)
     mys = gap.filter((pl.col("partner_iso3") == "MYS") & (pl.col("year") == 2022)).row(
         0, named=True
@@ -98,7 +98,7 @@ def test_the_official_extract_is_named_as_such_where_it_is_used(own_run):
 def test_small_cells_are_never_published(own_run):
     """The planted kab/kota has 3 second-hand sellers: no brief or edition prints that count
     for it, and the edition says it is suppressed."""
-    where, _ = own_run
+    where = own_run
     sellers = catalog.load("sellers", where)
     assert sellers.filter(pl.col("kabkota_code") == SMALL_CODE).height == SMALL_SELLERS
     count = re.compile(rf"\b{SMALL_SELLERS} (sellers|accounts|penjual)\b")
