@@ -7,14 +7,27 @@ import polars as pl
 from thriftwatch.figures import source_note, table, tonnes, usd
 
 
-def test_source_note_names_extracts_and_groups_web_pages_by_site():
-    note = source_note(
-        ["https://www.kumparan.com/a", "https://kumparan.com/b", "UN Comtrade (ct.csv)", None]
+def test_source_note_names_producer_kind_and_outlet_of_the_rows_shown():
+    rows = pl.DataFrame({
+        "mirror_source_kind": ["news_quote", "news_quote", "un_comtrade", None],
+        "mirror_producer": ["ITC Trade Map", "ITC Trade Map", "UN Comtrade", None],
+        "mirror_source": ["https://www.kumparan.com/a", "https://kumparan.com/b",
+                          "UN Comtrade (ct.csv)", None],
+        "reported_source_kind": ["news_quote", None, None, None],
+        "reported_producer": ["BPS", None, None, None],
+        "reported_source": ["https://freightsight.com/x", None, None, None],
+    })  # fmt: skip
+    assert source_note(rows, "mirror_", "reported_") == (
+        "Source: BPS, news quote (freightsight.com); ITC Trade Map, news quote (kumparan.com); "
+        "UN Comtrade, official extract (UN Comtrade (ct.csv))."
     )
-    assert note == (
-        "Source: UN Comtrade (ct.csv); news reports quoting official statistics (kumparan.com)."
+    assert source_note(rows.head(3), "mirror_") == (
+        "Source: ITC Trade Map, news quote (kumparan.com); UN Comtrade, official extract "
+        "(UN Comtrade (ct.csv))."
     )
-    assert source_note([None]) == "Source: not stated."
+    assert source_note(rows.tail(1), "mirror_") == "Source: no source."
+    reports = pl.DataFrame({"source": ["https://a.go.id/x", "https://b.com/y", "https://b.com/z"]})
+    assert source_note(reports) == "Source: published reports (a.go.id, b.com)."
 
 
 def test_weights_and_values_read_as_people_write_them():

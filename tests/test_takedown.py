@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from thriftwatch import catalog
 from thriftwatch.cli import app
 from thriftwatch.privacy import LISTING_URLS, SELLER_MAP, read_seller_map
+from thriftwatch.suppression import count_text
 from thriftwatch.takedown import LEGAL_BASIS, Selection, inert, takedown_list
 
 
@@ -192,5 +193,5 @@ def test_policy_brief_shows_the_takedown_event_study_labelled_synthetic(built):
               f"{100 * row['ci_high']:+.0f} %)")  # fmt: skip
     assert figure in text  # computed, not typed
     reported = catalog.load("takedown_comebacks", where).height
-    assert f"{reported} reported accounts (SYNTHETIC sample, not real data)" in text
+    assert f"{count_text(reported, 'reported accounts')} (SYNTHETIC sample, not real data)" in text
     assert "Listings on targeted platforms against marketplaces, month by month (SYNTHETIC" in page

@@ -89,8 +89,11 @@ def _row(kg, usd, *, approx=False, source="s", date="2023-01-01", **overrides):
         "weight_estimated": approx,
         "value_estimated": approx,
         "source_kind": "news_quote",
+        "producer": "BPS",
         "source": source,
+        "source_url": source if "://" in source else None,
         "source_date": date,
+        "source_detail": None,
         "source_file": "f.csv",
         "source_row": 1,
     }
