@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from thriftwatch.config import newest_dated_folder
 from thriftwatch.errors import DataError
 
 #: File types a loader can read; `.meta.yml` and notes such as SOURCES.md are not data.
@@ -26,11 +27,9 @@ def _snapshot_date(folder: Path) -> dt.date | None:
 
 
 def newest_snapshot(source_dir: Path) -> Path | None:
-    """The most recent dated snapshot folder of a source, or None when it has none."""
-    if not source_dir.is_dir():
-        return None
-    dated = [(d, f) for f in source_dir.iterdir() if f.is_dir() and (d := _snapshot_date(f))]
-    return max(dated)[1] if dated else None
+    """The most recent dated snapshot folder of a source, or None when it has none (the
+    rule `config` applies to the reference snapshot)."""
+    return newest_dated_folder(source_dir)
 
 
 def data_files(snapshot: Path) -> list[Path]:
