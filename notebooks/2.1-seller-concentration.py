@@ -29,6 +29,7 @@ from IPython.display import Markdown, display
 from thriftwatch import catalog, concentration, figures, suppression
 from thriftwatch.editions import Edition
 from thriftwatch.policy import POLICY_DATES, POLICY_LABELS, SUPPRESS_BELOW
+from thriftwatch.reference import BOUNDARIES_FILE, POPULATION_FILE, citation
 from thriftwatch.suppression import count_cell, count_text
 
 figures.use_notebook_renderer(plotlyjs)
@@ -66,8 +67,8 @@ data_source = (
     else "listings exports " + ", ".join(files["file"].to_list())
 )
 source = (
-    f"Source: {data_source}; population: Dukcapil, December 2024; boundaries: Kemendagri "
-    "2025 codes (cahyadsn/wilayah_boundaries, MIT). Second-hand listings only."
+    f"Source: {data_source}; population: {citation(POPULATION_FILE)}; boundaries: "
+    f"{citation(BOUNDARIES_FILE)}. Second-hand listings only."
 )
 
 # %% [markdown]

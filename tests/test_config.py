@@ -77,3 +77,13 @@ def test_missing_reference_data_says_how_to_provide_it(tmp_path):
 def test_unknown_source_is_an_error():
     with pytest.raises(ValueError, match="unknown source"):
         Paths.from_env({}).source_dir("weather")
+
+
+def test_reference_files_are_cited_from_their_sidecars_or_by_name(tmp_path):
+    """A brief cites the shipped population file as its sidecar says, and a replacement
+    without one by its file name, never as the shipped data."""
+    from thriftwatch.reference import POPULATION_FILE, citation
+
+    assert "Dukcapil" in citation(POPULATION_FILE)
+    other = Paths.from_env({"THRIFTWATCH_REFDATA": str(tmp_path)})
+    assert citation(POPULATION_FILE, other) == POPULATION_FILE

@@ -109,3 +109,18 @@ def fetch_reference(source: str, target: Path, *, timeout: float = 60.0) -> list
             )
         fetched[name] = data
     return [write_atomic(target / name, data) for name, data in fetched.items()]
+
+
+#: What each reference file is cited as when its `.meta.yml` gives no `citation`.
+BOUNDARIES_FILE = "idn_kabkota_514_2025.geojson"
+
+
+def citation(name: str, where: Paths | None = None) -> str:
+    """How a brief cites a reference file: the `citation` of its `.meta.yml` (the shipped
+    snapshot's: producer, period and licence), else the file's name, so a replaced file is
+    never cited as the shipped one."""
+    import yaml
+
+    path = (where or paths()).refdata / f"{name}.meta.yml"
+    meta = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return str((meta or {}).get("citation") or name)
