@@ -39,9 +39,8 @@ gap = catalog.load("mirror_gap", processed_dir)
 annual = catalog.load("trade_figures", processed_dir)
 files = catalog.load("customs_files", processed_dir)
 
-partner = trade.headline_partner(gap, partner)
-year = trade.latest_comparable_year(gap, partner) if partner else None
-cell = trade.gap_cell(gap, partner, year) if partner else {}
+cell = trade.headline(gap, partner)
+partner, year = cell.get("partner_iso3"), cell.get("year")
 world = trade.gap_cell(gap, "WLD", year) if year else {}
 
 # %% [markdown]
@@ -181,8 +180,7 @@ if year is not None:
 # ## About these figures
 
 # %%
-used = gap.filter(gap["coverage_kg"] != "none")
-quoted_by_api = used["mirror_source_detail"].str.contains(r"\bAPI\b|Pertekstilan").any()
+used = trade.compared(gap)
 valueless = used.filter(used["mirror_kg"].is_not_null())["mirror_usd"].is_null().all()
 about = []
 if provenance.all_news_quotes(used, "mirror_", "reported_"):
@@ -205,7 +203,7 @@ else:
         f"official extracts and {(kinds == 'news_quote').sum()} from news quotes of official "
         "statistics; each table and chart names its sources."
     )
-if quoted_by_api:
+if provenance.quoted_by_interested_party(used):
     about.append(
         "Some mirror weights were quoted by the Indonesian Textile Association (API), an "
         "interested party."

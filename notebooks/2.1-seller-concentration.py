@@ -101,7 +101,9 @@ if not edition.national:
             "100,000 people)."
         ))  # fmt: skip
 total = m[("kabkota", "sellers", "total")]
-bandung_count = round(m[("kabkota", "sellers", "greater_bandung_share")] * total)
+bandung_count = int(
+    concentration.group_share(national_kabkota, concentration.GREATER_BANDUNG)["count"]
+)
 lines = []
 if total < THIN:
     lines.append(

@@ -27,7 +27,7 @@ import json
 import polars as pl
 from IPython.display import Markdown, display
 
-from thriftwatch import catalog, figures, provenance, suppression, trade, trends
+from thriftwatch import catalog, concentration, figures, provenance, suppression, trade, trends
 from thriftwatch.editions import Edition
 from thriftwatch.event_study import COMEBACK_WEEKS, FEW_TREATED, GRACE_DAYS, MIN_MATCHES
 from thriftwatch.figures import change_text
@@ -43,6 +43,10 @@ events = edition.rows(catalog.load("seizures_clean", processed_dir), date="event
 aggregates = catalog.load("enforcement_aggregates", processed_dir)
 measures = catalog.load("concentration_measures", processed_dir)
 regions = catalog.load("concentration_regions", processed_dir)
+bandung_count = int(concentration.group_share(
+    regions.filter((pl.col("level") == "kabkota") & (pl.col("unit") == "sellers")),
+    concentration.GREATER_BANDUNG,
+)["count"])  # fmt: skip
 changes = catalog.load("run_changes", processed_dir)
 listings = edition.rows(
     catalog.load("listings_clean", processed_dir, columns=[
@@ -91,14 +95,12 @@ if synthetic:
         + ")."
     ))  # fmt: skip
 
-partner = trade.headline_partner(gap, "MYS")
-year = trade.latest_comparable_year(gap, partner) if partner else None
-mys = trade.gap_cell(gap, partner, year) if partner else {}
+mys = trade.headline(gap, "MYS")
+partner, year = mys.get("partner_iso3"), mys.get("year")
 both = gap.filter((pl.col("year") == year) & (pl.col("coverage_kg") == "both"))
 counted = events.filter(pl.col("counts_in_totals"))
 djbc = trends.calendar_year_totals(aggregates, "DJBC enforcement actions")
-span = trends.year_span
-event_span = span(events["event_date"])
+event_span = trends.year_span(events["event_date"])
 crackdown_listings = effect("Intervention model of listings", "crackdown_level")
 crackdown_events = effect("Count model of events", "crackdown_level")
 rows = []
@@ -142,21 +144,18 @@ if djbc.height:
         (
             "Customs (DJBC) enforcement actions",
             f"{djbc['value'].sum():,.0f}",
-            span(djbc["period_start"]) + f" ({djbc.height} calendar years)"
+            trends.year_span(djbc["period_start"]) + f" ({djbc.height} calendar years)"
             if djbc.height > 1
-            else span(djbc["period_start"]),
+            else trends.year_span(djbc["period_start"]),
             "DJBC, " + provenance.attribution(djbc),
         )
     )
-bandung_count = round(
-    m[("kabkota", "sellers", "greater_bandung_share")] * m[("kabkota", "sellers", "total")]
-)
 rows.append((
     "Greater Bandung's share of sellers" + synthetic_label,
     count_text(bandung_count) if suppression.small(bandung_count) else
     f"{m[('kabkota', 'sellers', 'greater_bandung_share')]:.1%} (people: "
     f"{m[('kabkota', 'sellers', 'greater_bandung_population_share')]:.1%})",
-    span(listings["posted_at"]),
+    trends.year_span(listings["posted_at"]),
     "listings: " + ("SYNTHETIC sample" if synthetic
                     else ", ".join(listings["source_file"].unique().sort())),
 ))  # fmt: skip
@@ -355,7 +354,7 @@ figures.table(
 # ## Sources and caveats
 
 # %%
-used = gap.filter(pl.col("coverage_kg") != "none")
+used = trade.compared(gap)
 trade_kinds = provenance.kinds(used, "mirror_", "reported_")
 trade_line = (
     "every trade figure is a news quote of "
@@ -367,7 +366,7 @@ trade_line = (
     + provenance.attribution(used, "mirror_", "reported_", most=4)
     + "; an official extract is preferred to a news quote of the same cell."
 )
-if used["mirror_source_detail"].str.contains(r"\bAPI\b|Pertekstilan").any():
+if provenance.quoted_by_interested_party(used):
     trade_line += (" Some mirror weights were quoted by the Indonesian Textile Association "
                    "(API), an interested party.")  # fmt: skip
 caveats = [

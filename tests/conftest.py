@@ -26,14 +26,18 @@ LISTINGS_SAMPLES = Path(
 SHIPPED_ONLY = shutil.ignore_patterns("reference", "synthetic_*", ".partial-*")
 
 
-def listings_samples(pattern: str = "*") -> list[Path]:
-    """The real marketplace samples matching `pattern` (CSV and XLSX). They are third-party
-    files outside the repository: where they are absent a test needing them skips, saying
-    why, except in CI (`CI` set), where the shared folder is always beside the clone and a
-    missing sample is a failure."""
-    found = sorted(
+def sample_files(pattern: str = "*") -> list[Path]:
+    """The real marketplace samples matching `pattern` (CSV and XLSX), possibly none."""
+    return sorted(
         p for p in LISTINGS_SAMPLES.glob(pattern) if p.suffix in (".csv", ".xlsx") and p.is_file()
     )
+
+
+def listings_samples(pattern: str = "*") -> list[Path]:
+    """`sample_files`, required. They are third-party files outside the repository: where
+    they are absent a test needing them skips, saying why, except in CI (`CI` set), where the
+    shared folder is always beside the clone and a missing sample is a failure."""
+    found = sample_files(pattern)
     if not found:
         message = (
             f"the real listings samples are not in {LISTINGS_SAMPLES} (third-party scrapes, "
@@ -75,6 +79,16 @@ def refdata() -> Paths:
     if missing:
         pytest.fail(f"reference data missing from {where.refdata}: {', '.join(missing)}")
     return where
+
+
+def cli_env(raw: Path, base: Path) -> dict[str, str]:
+    """Environment for a `thriftwatch` command that reads `raw` and writes under `base`."""
+    return {
+        "THRIFTWATCH_RAW_DIR": str(raw),
+        "THRIFTWATCH_PROCESSED_DIR": str(base / "processed"),
+        "THRIFTWATCH_REPORTS_DIR": str(base / "reports"),
+        "THRIFTWATCH_PRIVATE_DIR": str(base / "private"),
+    }
 
 
 #: Size of the synthetic listings sample the test runs generate (the default is larger).

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+from conftest import cli_env
 from typer.testing import CliRunner
 
 from thriftwatch.cli import app
@@ -47,12 +48,7 @@ def test_run_on_refreshed_data_puts_the_new_numbers_in_the_brief(raw_copy, tmp_p
         writer.writeheader()
         writer.writerows(rows)
 
-    env = {
-        "THRIFTWATCH_RAW_DIR": str(raw_copy),
-        "THRIFTWATCH_PROCESSED_DIR": str(tmp_path / "processed"),
-        "THRIFTWATCH_REPORTS_DIR": str(tmp_path / "reports"),
-        "THRIFTWATCH_PRIVATE_DIR": str(tmp_path / "private"),
-    }
+    env = cli_env(raw_copy, tmp_path)
     result = CliRunner().invoke(app, ["run", "--synthetic-rows", "5000"], env=env)
     assert result.exit_code == 0, result.output
     assert "seizures_news.csv" in result.output  # per-file row accounting

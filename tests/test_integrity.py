@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import isolated_paths
+from conftest import cli_env, isolated_paths
 from typer.testing import CliRunner
 
 from thriftwatch import pipeline
@@ -85,12 +85,7 @@ def test_the_check_stops_the_run_before_a_sample_is_generated(raw_copy, tmp_path
 def test_the_command_prints_the_mismatch_on_one_line_without_a_traceback(raw_copy, tmp_path):
     path = next((raw_copy / "seizures").glob("*/event_links.csv"))
     _tamper(path)
-    env = {
-        "THRIFTWATCH_RAW_DIR": str(raw_copy),
-        "THRIFTWATCH_PROCESSED_DIR": str(tmp_path / "processed"),
-        "THRIFTWATCH_REPORTS_DIR": str(tmp_path / "reports"),
-        "THRIFTWATCH_PRIVATE_DIR": str(tmp_path / "private"),
-    }
+    env = cli_env(raw_copy, tmp_path)
     result = CliRunner().invoke(app, ["run", "--synthetic-rows", "1000"], env=env)
     assert result.exit_code == 1
     assert "Traceback" not in result.output

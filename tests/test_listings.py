@@ -186,10 +186,9 @@ WAREHOUSES = {"Dilayani Tokopedia", "Gudang Blibli"}
 def sample_names() -> list[str]:
     """Names of the real samples for parametrising; one placeholder when they are absent, so
     the test reports the skip (or, in CI, the failure) instead of vanishing."""
-    from conftest import LISTINGS_SAMPLES
+    from conftest import sample_files
 
-    names = sorted(p.name for p in LISTINGS_SAMPLES.glob("*") if p.suffix in (".csv", ".xlsx"))
-    return names or ["(samples absent)"]
+    return [p.name for p in sample_files()] or ["(samples absent)"]
 
 
 @pytest.mark.parametrize("name", sample_names(), ids=lambda n: n[:40])

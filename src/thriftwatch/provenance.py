@@ -96,6 +96,17 @@ def producers(rows: pl.DataFrame | Mapping[str, object], *prefixes: str) -> list
     return sorted(set(_rows(rows, prefixes)["producer"].drop_nulls()))
 
 
+#: Quoters of trade figures with a stake in them (the textile industry association).
+INTERESTED_PARTIES = r"\bAPI\b|Pertekstilan"
+
+
+def quoted_by_interested_party(rows: pl.DataFrame, prefix: str = "mirror_") -> bool:
+    """Whether any figure among `rows` was quoted by an interested party (`source_detail`
+    names the quoter of a news quote)."""
+    column = f"{prefix}source_detail"
+    return column in rows.columns and bool(rows[column].str.contains(INTERESTED_PARTIES).any())
+
+
 def join_names(names: Iterable[str], conjunction: str = "and") -> str:
     """`BPS`, `BPS and DOSM`, `BPS, DOSM and UN Comtrade`."""
     items = list(names)

@@ -267,6 +267,20 @@ def latest_comparable_year(gap: pl.DataFrame, partner_iso3: str) -> int | None:
     return None if years.is_empty() else int(years.max())  # type: ignore[arg-type]
 
 
+def compared(gap: pl.DataFrame) -> pl.DataFrame:
+    """The partner-years with a figure on at least one side: the rows a brief's trade
+    sentences and caveats describe."""
+    return gap.filter(pl.col("coverage_kg") != "none")
+
+
+def headline(gap: pl.DataFrame, preferred: str) -> dict[str, object]:
+    """The mirror-gap cell a brief leads with: the latest comparable year of `preferred`
+    (see `headline_partner`); an empty dict when no partner has both sides for a year."""
+    partner = headline_partner(gap, preferred)
+    year = latest_comparable_year(gap, partner) if partner else None
+    return gap_cell(gap, partner, year) if partner and year is not None else {}
+
+
 def headline_partner(gap: pl.DataFrame, preferred: str) -> str | None:
     """`preferred` when it has a year with both sides' weights, else the country partner
     with the most mirror weight in the latest such year; None when no partner has one."""
