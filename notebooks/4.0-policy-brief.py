@@ -313,7 +313,7 @@ if push_path.height:  # none when the data have no comparison cells or do not sp
 # %%
 if returns.height:
     display(figures.table(
-        returns["status"].value_counts().sort("count", descending=True)
+        returns["status"].value_counts().sort(["count", "status"], descending=[True, False])
         .with_columns(share=pl.col("count") / returns.height).pipe(suppression.suppress)
         .drop("suppressed"),
         {"status": "What happened to the reported account", "count": "Accounts",

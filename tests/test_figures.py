@@ -54,3 +54,12 @@ def test_table_escapes_every_cell_and_caption():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Judul &lt;b&gt;" in page and "A &amp; B" in page
     assert '<td class="num">1.65 t</td>' in page
+
+
+def test_a_suppressed_count_never_shows_as_a_number():
+    from thriftwatch.suppression import count_cell, count_text, suppress
+
+    table = suppress(pl.DataFrame({"status": ["gone", "back", "none"], "count": [3, 12, 0]}))
+    assert [count_cell(v) for v in table["count"]] == ["<5", "12", "0"]
+    assert [count_text(n, "sellers") for n in (3, 12, 0)] == [
+        "fewer than 5 sellers", "12 sellers", "0 sellers"]  # fmt: skip

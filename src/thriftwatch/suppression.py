@@ -43,5 +43,6 @@ def count_text(count: int | None, noun: str = "", *, threshold: int = SUPPRESS_B
 
 
 def count_cell(count: int | None, *, threshold: int = SUPPRESS_BELOW) -> str:
-    """A count of people for a table cell: the number, or `<5` when suppressed."""
-    return f"<{threshold}" if small(count, threshold) else f"{count or 0:,}"
+    """A count of people for a table cell: the number, or `<5` when suppressed, whether the
+    count is given (and small) or already blanked by `suppress` (None)."""
+    return f"<{threshold}" if count is None or small(count, threshold) else f"{count:,}"
