@@ -205,7 +205,7 @@ figures.table(
      "per_100k": "Per 100k people", "lq": "Location quotient"},
     caption="Greater Bandung: sellers against population",
     note=source,
-    formats={"count": lambda v: f"{v:,.0f}" if v is not None else f"<{SUPPRESS_BELOW}",
+    formats={"count": count_cell,
              "share": lambda v: f"{v:.1%}" if v is not None else "",
              "population": lambda v: f"{v:,.0f}",
              "per_100k": lambda v: f"{v:.1f}" if v is not None else "",
